@@ -1,0 +1,50 @@
+"""Write the graph to GraphML, GEXF (both open in Gephi) or NetworkX node-link JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+
+__all__ = ["export_graph", "FORMATS"]
+
+FORMATS = ("graphml", "gexf", "json")
+
+
+def _flat(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Copy of G with list values joined by '|' and None left out (GraphML has no lists)."""
+    H = nx.MultiDiGraph()
+    H.graph.update({k: v for k, v in G.graph.items() if v is not None})
+    for n, d in G.nodes(data=True):
+        H.add_node(n, **{k: "|".join(v) if isinstance(v, list) else v for k, v in d.items() if v is not None})
+    for u, v, k, d in G.edges(keys=True, data=True):
+        H.add_edge(u, v, key=k, **{a: b for a, b in d.items() if b is not None})
+    return H
+
+
+def export_graph(G: nx.MultiDiGraph, path: str | Path, fmt: str) -> Path:
+    """Write G to ``path`` in ``fmt`` (graphml, gexf or json) and return the path.
+
+    The file is written to a temporary name first and moved into place, so a failed
+    export never leaves a half-written file.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        if fmt == "graphml":
+            nx.write_graphml(_flat(G), tmp, encoding="utf-8")
+        elif fmt == "gexf":
+            H = _flat(G)
+            for _, d in H.nodes(data=True):
+                d["label"] = d.get("name", "")
+            nx.write_gexf(H, tmp, encoding="utf-8")
+        else:
+            data = nx.node_link_data(G, edges="edges")
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

@@ -1,0 +1,197 @@
+"""Build the evidence graph: a NetworkX ``MultiDiGraph`` with provenance on every fact."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import networkx as nx
+
+from .errors import UnknownEntity
+from .model import ATTRIBUTES, kind_labels
+from .seeds import Seeds, fact_id, load_seeds
+
+__all__ = ["build_graph", "find_entity", "name_index", "graph_stats", "document_years"]
+
+_EVENTS = ("RENAMED_TO", "MERGED_INTO")
+
+
+def _value(attr: str, raw: str):
+    t = ATTRIBUTES[attr].type
+    if t in ("year", "int"):
+        return int(raw)
+    if t == "float":
+        return float(raw)
+    if t == "bool":
+        return raw == "true"
+    return raw
+
+
+def build_graph(seeds: Seeds | str | Path | None = None, *, as_of: int | None = None) -> nx.MultiDiGraph:
+    """Build the ecosystem graph from seed files.
+
+    Parameters
+    ----------
+    seeds : Seeds, path or None
+        Parsed seeds, a seed directory, or None for the seeds shipped with the package.
+    as_of : int, optional
+        Give the landscape as known in that year: facts from documents published later
+        are left out, entities no document had named by then are left out, entities that
+        had ended by then are left out, and renames and mergers dated up to that year are
+        applied (the old node is folded into the new one, its names kept as aliases).
+        ``None`` gives the whole evidence graph: every fact, renames kept as edges.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes carry ``kind``, ``subtype``, ``name``, ``aliases`` (list), ``labels`` (list),
+        ``doc``, ``quote``, ``doc_year``, ``first_year`` and the stated attributes, each
+        with ``<attr>_doc`` and ``<attr>_quote``. Edges are keyed by a stable fact id and
+        carry ``type``, ``role``, ``year``, ``doc``, ``doc_year`` and ``quote``.
+
+    Raises
+    ------
+    SeedError
+        If the seed files break the model's rules (every problem listed).
+
+    Examples
+    --------
+    >>> G = build_graph()
+    >>> G.nodes["danish-food-cluster"]["kind"]
+    'cluster_organisation'
+    >>> all("quote" in d for _, _, d in G.edges(data=True))
+    True
+    """
+    if not isinstance(seeds, Seeds):
+        seeds = load_seeds(seeds)
+    year = seeds.doc_year
+    known = as_of is None or (lambda row: year(row["doc"]) <= as_of)
+    keep = (lambda row: True) if as_of is None else known
+
+    G = nx.MultiDiGraph(as_of=as_of)
+    first: dict[str, int] = {}
+    for row in [*seeds.entities.values(), *seeds.attributes, *seeds.relations]:
+        y = year(row["doc"])
+        for ent in (row.get("id"), row.get("entity"), row.get("start"), row.get("end")):
+            if ent in seeds.entities:
+                first[ent] = min(first.get(ent, y), y)
+
+    for eid, row in seeds.entities.items():
+        if as_of is not None and first[eid] > as_of:
+            continue
+        G.add_node(
+            eid,
+            kind=row["kind"],
+            subtype=row["subtype"],
+            name=row["name"],
+            aliases=[a.strip() for a in row["aliases"].split("|") if a.strip()],
+            labels=list(kind_labels(row["kind"])),
+            doc=row["doc"],
+            doc_year=year(row["doc"]),
+            quote=row["quote"],
+            first_year=first[eid],
+        )
+    # Later documents override earlier ones: iterate attributes by document year.
+    for row in sorted(seeds.attributes, key=lambda r: (year(r["doc"]), r.line)):
+        if keep(row) and row["entity"] in G:
+            node = G.nodes[row["entity"]]
+            node[row["attribute"]] = _value(row["attribute"], row["value"])
+            node[row["attribute"] + "_doc"] = row["doc"]
+            node[row["attribute"] + "_quote"] = row["quote"]
+
+    for row in seeds.relations:
+        if keep(row) and row["start"] in G and row["end"] in G:
+            key = fact_id(row["start"], row["type"], row["end"], row["doc"], row["quote"])
+            G.add_edge(
+                row["start"],
+                row["end"],
+                key=key,
+                type=row["type"],
+                role=row["role"],
+                year=int(row["year"]) if row["year"] else None,
+                doc=row["doc"],
+                doc_year=year(row["doc"]),
+                quote=row["quote"],
+            )
+
+    if as_of is not None:
+        _apply_events(G, as_of)
+        ended = [n for n, d in G.nodes(data=True) if d.get("ended") is not None and d["ended"] <= as_of]
+        G.remove_nodes_from(ended)
+    return G
+
+
+def _apply_events(G: nx.MultiDiGraph, as_of: int) -> None:
+    """Fold renamed and merged-away nodes into their successors, oldest event first."""
+    events = sorted(
+        ((d["year"] or d["doc_year"], u, v, d["type"]) for u, v, d in G.edges(data=True) if d["type"] in _EVENTS),
+        key=lambda e: (e[0], e[1], e[2]),
+    )
+    for when, old, new, etype in events:
+        if when > as_of or old not in G or new not in G:
+            continue
+        target = G.nodes[new]
+        former = G.nodes[old]
+        target["aliases"] = sorted({*target["aliases"], former["name"], *former["aliases"]} - {target["name"]})
+        target.setdefault("former", []).append(old)
+        for u, v, k, d in list(G.in_edges(old, keys=True, data=True)) + list(G.out_edges(old, keys=True, data=True)):
+            if d["type"] in _EVENTS and {u, v} == {old, new}:
+                continue
+            a, b = (new if u == old else u), (new if v == old else v)
+            if a != b:
+                G.add_edge(a, b, key=k, **d)
+        G.remove_node(old)
+
+
+def name_index(G: nx.Graph) -> dict[str, str]:
+    """Map every casefolded id, name and alias to its node id."""
+    index: dict[str, str] = {}
+    for n, d in sorted(G.nodes(data=True)):
+        for name in (n, d.get("name", ""), *d.get("aliases", ())):
+            index.setdefault(str(name).casefold(), n)
+    return index
+
+
+def find_entity(G: nx.Graph, name: str) -> str:
+    """Return the node id for an id, name or alias (case-insensitive).
+
+    Raises ``UnknownEntity`` with the closest names when nothing matches.
+
+    >>> G = build_graph()
+    >>> find_entity(G, "Offshoreenergi.dk")
+    'offshoreenergy-dk'
+    """
+    index = name_index(G)
+    key = name.casefold().strip()
+    if key in index:
+        return index[key]
+    close = difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)
+    names = []
+    for c in close:
+        label = G.nodes[index[c]]["name"]
+        if label not in names:
+            names.append(label)
+    raise UnknownEntity(name, names)
+
+
+def graph_stats(G: nx.MultiDiGraph) -> dict:
+    """Count nodes and relationships, in all and by kind and type (sorted keys)."""
+    kinds: dict[str, int] = {}
+    for _, k in G.nodes(data="kind"):
+        kinds[k] = kinds.get(k, 0) + 1
+    types: dict[str, int] = {}
+    for _, _, t in G.edges(data="type"):
+        types[t] = types.get(t, 0) + 1
+    return {
+        "nodes": G.number_of_nodes(),
+        "relationships": G.number_of_edges(),
+        "nodes_by_kind": dict(sorted(kinds.items())),
+        "relationships_by_type": dict(sorted(types.items())),
+    }
+
+
+def document_years(seeds: Seeds | None = None) -> list[int]:
+    """Return the sorted distinct publication years of the source documents."""
+    seeds = seeds or load_seeds()
+    return sorted({int(r["year"]) for r in seeds.documents.values()})
+

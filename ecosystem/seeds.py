@@ -1,0 +1,387 @@
+"""Read and validate the seed CSV files.
+
+``read_seeds`` parses a seed directory into plain rows and collects every rule broken,
+with the file and line, so that ``ecosystem validate`` can report them all at once.
+``verify_quotes`` checks each quote against the text of the document it cites.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SeedError
+from .model import (
+    ATTRIBUTES,
+    KINDS,
+    MAX_QUOTE,
+    MAX_YEAR,
+    MIN_YEAR,
+    RECOMMENDATION_ACTIONS,
+    RECOMMENDATION_STATUSES,
+    REL_TYPES,
+    SEED_FILES,
+    SLUG_RE,
+)
+
+__all__ = [
+    "Problem",
+    "Row",
+    "Seeds",
+    "read_seeds",
+    "load_seeds",
+    "verify_quotes",
+    "normalise_text",
+    "default_seeds_dir",
+    "default_sources_dir",
+    "fact_id",
+]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One broken rule: where it is, what is wrong, which rule and how to fix it."""
+
+    file: str
+    line: int
+    what: str
+    rule: str
+    fix: str
+
+    def __str__(self):
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.what} ({self.rule}; {self.fix})"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row of a seed file, with where it came from."""
+
+    file: str
+    line: int
+    data: dict
+
+    def __getitem__(self, key):
+        return self.data[key]
+
+    def get(self, key, default=None):
+        return self.data.get(key, default)
+
+
+@dataclass
+class Seeds:
+    """The parsed seed files; every list keeps file order."""
+
+    path: Path
+    documents: dict[str, Row] = field(default_factory=dict)
+    entities: dict[str, Row] = field(default_factory=dict)
+    attributes: list[Row] = field(default_factory=list)
+    relations: list[Row] = field(default_factory=list)
+    recommendations: list[Row] = field(default_factory=list)
+
+    def doc_year(self, doc_id: str) -> int:
+        return int(self.documents[doc_id]["year"])
+
+    def quoted_rows(self):
+        """Yield every row that carries a (doc, quote) pair."""
+        yield from self.entities.values()
+        yield from self.attributes
+        yield from self.relations
+        yield from self.recommendations
+
+
+def default_seeds_dir() -> Path:
+    """Return the seeds shipped with the package (``ecosystem/seeds`` or the checkout's)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "seeds", here.parent / "seeds"):
+        if (candidate / "entities.csv").exists():
+            return candidate
+    return here.parent / "seeds"
+
+
+def default_sources_dir() -> Path:
+    """Return ``../shared/sources`` beside the checkout, where the documents live."""
+    return Path(__file__).resolve().parent.parent.parent / "shared" / "sources"
+
+
+def fact_id(*parts: str) -> str:
+    """Return a stable short id for a fact from its defining fields.
+
+    >>> fact_id("a", "MEMBER_OF", "b", "004_x", "quote")
+    'f-1bd3c9bc8f9a'
+    """
+    h = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return "f-" + h[:12]
+
+
+def _read_csv(path: Path, name: str, problems: list[Problem]) -> list[Row]:
+    header = SEED_FILES[name]
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(name, 0, "file not found", "every seed file must exist", f"create {path} with the header {','.join(header)}"))
+        return []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        problems.append(
+            Problem(name, line, f"byte 0x{raw[err.start]:02x} is not valid UTF-8", "seed files are UTF-8", "re-save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8')")
+        )
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[Row] = []
+    try:
+        first = next(reader, None)
+        if first is None:
+            problems.append(Problem(name, 1, "file is empty", "the first line is the header", f"write the header {','.join(header)}"))
+            return []
+        if tuple(c.strip() for c in first) != header:
+            problems.append(
+                Problem(name, 1, f"header is {','.join(first)!r}", f"the header must be {','.join(header)}", "fix the column names and order")
+            )
+            return []
+        start = reader.line_num + 1
+        for values in reader:
+            line = start
+            start = reader.line_num + 1
+            if not any(v.strip() for v in values):
+                continue
+            if line != reader.line_num:
+                problems.append(Problem(name, line, "a field contains a line break", "one record per line", "replace the line break with a space"))
+                continue
+            if len(values) != len(header):
+                problems.append(
+                    Problem(name, line, f"{len(values)} columns, expected {len(header)}", f"every row has the {len(header)} columns of the header", "check for a missing or extra comma; quote fields that contain commas")
+                )
+                continue
+            rows.append(Row(name, line, {k: v.strip() for k, v in zip(header, values)}))
+    except csv.Error as err:
+        problems.append(Problem(name, reader.line_num, f"CSV syntax error: {err}", "standard CSV quoting", "put fields containing quotes or commas in double quotes and double any quote inside"))
+    return rows
+
+
+def _year(value: str) -> int | None:
+    if re.fullmatch(r"\d{4}", value) and MIN_YEAR <= int(value) <= MAX_YEAR:
+        return int(value)
+    return None
+
+
+def _check_provenance(row: Row, seeds: Seeds, problems: list[Problem]) -> None:
+    doc, quote = row["doc"], row["quote"]
+    if not doc:
+        problems.append(Problem(row.file, row.line, "no doc", "every fact cites its source document", "put the document id in the doc column"))
+    elif doc not in seeds.documents:
+        problems.append(Problem(row.file, row.line, f"unknown document {doc!r}", "doc must be an id in documents.csv", "use one of: " + ", ".join(sorted(seeds.documents))))
+    if not quote:
+        problems.append(Problem(row.file, row.line, "no quote", "every fact carries a verbatim quote", "copy the sentence that states it from the document"))
+    elif len(quote) > MAX_QUOTE:
+        problems.append(Problem(row.file, row.line, f"quote is {len(quote)} characters", f"quotes are at most {MAX_QUOTE} characters", "shorten it to the clause that states the fact"))
+
+
+def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
+    """Parse a seed directory; return the seeds and every problem found.
+
+    Rows with problems are left out of the returned ``Seeds``, so the caller decides
+    whether to go on (``validate`` reports) or stop (``load_seeds`` raises).
+    """
+    path = Path(path)
+    problems: list[Problem] = []
+    seeds = Seeds(path)
+    raw = {name: _read_csv(path / name, name, problems) for name in SEED_FILES}
+
+    for row in raw["documents.csv"]:
+        if row["id"] in seeds.documents:
+            problems.append(Problem(row.file, row.line, f"duplicate document id {row['id']!r}", "ids are unique", f"remove one of the rows (first at line {seeds.documents[row['id']].line})"))
+        elif _year(row["year"]) is None:
+            problems.append(Problem(row.file, row.line, f"year {row['year']!r} is not a year", f"a year is four digits between {MIN_YEAR} and {MAX_YEAR}", "write the publication year"))
+        else:
+            seeds.documents[row["id"]] = row
+
+    names: dict[str, tuple[str, Row]] = {}
+    for row in raw["entities.csv"]:
+        eid, kind, subtype = row["id"], row["kind"], row["subtype"]
+        bad = len(problems)
+        if not SLUG_RE.match(eid):
+            problems.append(Problem(row.file, row.line, f"id {eid!r} is not a slug", "ids are lowercase ASCII words joined by '-'", "e.g. 'danish-food-cluster' (æ→ae, ø→oe, å→aa)"))
+        elif eid in seeds.entities:
+            problems.append(Problem(row.file, row.line, f"duplicate id {eid!r}", "ids are unique", f"merge this row into line {seeds.entities[eid].line} and keep the other name as an alias"))
+        if kind not in KINDS:
+            problems.append(Problem(row.file, row.line, f"unknown kind {kind!r}", "kind is one of the model's kinds", "use one of: " + ", ".join(KINDS)))
+        elif KINDS[kind].subtypes and subtype not in KINDS[kind].subtypes:
+            problems.append(Problem(row.file, row.line, f"subtype {subtype!r} is not a subtype of {kind}", f"{kind} needs a subtype", "use one of: " + ", ".join(KINDS[kind].subtypes)))
+        elif not KINDS[kind].subtypes and subtype:
+            problems.append(Problem(row.file, row.line, f"{kind} has no subtypes but got {subtype!r}", "only kinds with subtypes take one", "leave subtype empty"))
+        if not row["name"]:
+            problems.append(Problem(row.file, row.line, "no name", "every entity has a name", "write the name the documents use"))
+        _check_provenance(row, seeds, problems)
+        for n in [row["name"], *filter(None, (a.strip() for a in row["aliases"].split("|")))]:
+            key = n.casefold()
+            if key in names and names[key][0] != eid:
+                other = names[key]
+                problems.append(Problem(row.file, row.line, f"name or alias {n!r} is also used by {other[0]!r} (line {other[1].line})", "a name or alias belongs to one entity", "if they are the same entity merge the rows, else remove the alias from one"))
+            else:
+                names[key] = (eid, row)
+        if len(problems) == bad:
+            seeds.entities[eid] = row
+
+    for row in raw["attributes.csv"]:
+        bad = len(problems)
+        ent, attr, value = row["entity"], row["attribute"], row["value"]
+        if ent not in seeds.entities:
+            problems.append(Problem(row.file, row.line, f"unknown entity {ent!r}", "attributes refer to an id in entities.csv", "fix the id or add the entity"))
+        if attr not in ATTRIBUTES:
+            problems.append(Problem(row.file, row.line, f"unknown attribute {attr!r}", "attribute is one of the model's attributes", "use one of: " + ", ".join(ATTRIBUTES)))
+        elif (msg := _check_value(ATTRIBUTES[attr].type, value)) is not None:
+            problems.append(Problem(row.file, row.line, f"{attr} value {value!r} {msg}", f"{attr} is a {ATTRIBUTES[attr].type}", _VALUE_FIX[ATTRIBUTES[attr].type]))
+        _check_provenance(row, seeds, problems)
+        if len(problems) == bad:
+            seeds.attributes.append(row)
+    _check_lifespans(seeds, problems)
+
+    seen: dict[tuple, Row] = {}
+    for row in raw["relations.csv"]:
+        bad = len(problems)
+        start, rtype, end = row["start"], row["type"], row["end"]
+        for side, ent in (("start", start), ("end", end)):
+            if ent not in seeds.entities:
+                problems.append(Problem(row.file, row.line, f"{side} {ent!r} is not an entity", "relations join ids in entities.csv (no dangling references)", "fix the id or add the entity"))
+        if rtype not in REL_TYPES:
+            problems.append(Problem(row.file, row.line, f"unknown relationship type {rtype!r}", "type is one of the model's relationship types", "use one of: " + ", ".join(REL_TYPES)))
+        elif end in seeds.entities and REL_TYPES[rtype].end_kinds and seeds.entities[end]["kind"] not in REL_TYPES[rtype].end_kinds:
+            problems.append(Problem(row.file, row.line, f"{rtype} cannot end at {end!r} (a {seeds.entities[end]['kind']})", f"{rtype} ends at a {' or '.join(REL_TYPES[rtype].end_kinds)}", "fix the end or pick another type"))
+        if start == end:
+            problems.append(Problem(row.file, row.line, f"{start!r} {rtype} itself", "no self-relations", "fix start or end"))
+        if row["year"] and _year(row["year"]) is None:
+            problems.append(Problem(row.file, row.line, f"year {row['year']!r} is impossible", f"a year is four digits between {MIN_YEAR} and {MAX_YEAR}", "write the year the fact refers to, or leave it empty"))
+        _check_provenance(row, seeds, problems)
+        key = (start, rtype, end, row["doc"], row["quote"])
+        if key in seen:
+            problems.append(Problem(row.file, row.line, "duplicate relation", "each fact once", f"remove it (first at line {seen[key].line})"))
+        seen.setdefault(key, row)
+        if len(problems) == bad:
+            seeds.relations.append(row)
+
+    rec_ids: dict[str, Row] = {}
+    for row in raw["recommendations.csv"]:
+        bad = len(problems)
+        if not SLUG_RE.match(row["id"]):
+            problems.append(Problem(row.file, row.line, f"id {row['id']!r} is not a slug", "ids are lowercase ASCII words joined by '-'", "e.g. 'food-national-cluster-2017'"))
+        elif row["id"] in rec_ids:
+            problems.append(Problem(row.file, row.line, f"duplicate id {row['id']!r}", "ids are unique", f"rename it (first at line {rec_ids[row['id']].line})"))
+        if row["action"] not in RECOMMENDATION_ACTIONS:
+            problems.append(Problem(row.file, row.line, f"unknown action {row['action']!r}", "action is one of the model's actions", "use one of: " + ", ".join(RECOMMENDATION_ACTIONS)))
+        if row["status"] not in RECOMMENDATION_STATUSES:
+            problems.append(Problem(row.file, row.line, f"unknown status {row['status']!r}", "status is one of the model's statuses", "use one of: " + ", ".join(RECOMMENDATION_STATUSES)))
+        members = [m for m in row["members"].split("|") if m]
+        if len(members) < 2:
+            problems.append(Problem(row.file, row.line, "fewer than two members", "a recommendation joins at least two entities", "list the member ids separated by '|'"))
+        for col, ids in (("members", members), ("anchor", [row["anchor"]] if row["anchor"] else []), ("hubs", [h for h in row["hubs"].split("|") if h])):
+            for ent in ids:
+                if ent not in seeds.entities:
+                    problems.append(Problem(row.file, row.line, f"{col} {ent!r} is not an entity", "recommendations refer to ids in entities.csv", "fix the id or add the entity"))
+        if row["year"] and _year(row["year"]) is None:
+            problems.append(Problem(row.file, row.line, f"year {row['year']!r} is impossible", f"a year is four digits between {MIN_YEAR} and {MAX_YEAR}", "write the year or leave it empty"))
+        _check_provenance(row, seeds, problems)
+        rec_ids.setdefault(row["id"], row)
+        if len(problems) == bad:
+            seeds.recommendations.append(row)
+    return seeds, sorted(problems, key=lambda p: (list(SEED_FILES).index(p.file) if p.file in SEED_FILES else 99, p.line))
+
+
+_VALUE_FIX = {
+    "year": f"write four digits between {MIN_YEAR} and {MAX_YEAR}",
+    "int": "write a whole number without separators (200 for 'ca. 200')",
+    "float": "write a number with a decimal point",
+    "bool": "write true or false",
+    "cvr": "write the 8 digits without spaces or 'DK'",
+    "str": "write a value",
+}
+
+
+def _check_value(type_: str, value: str) -> str | None:
+    if type_ == "year":
+        return None if _year(value) else "is not a possible year"
+    if type_ == "int":
+        return None if re.fullmatch(r"\d+", value) else "is not a whole number"
+    if type_ == "float":
+        return None if re.fullmatch(r"\d+(\.\d+)?", value) else "is not a number"
+    if type_ == "bool":
+        return None if value in ("true", "false") else "is not true or false"
+    if type_ == "cvr":
+        return None if re.fullmatch(r"\d{8}", value) else "is not 8 digits"
+    return None if value else "is empty"
+
+
+def _check_lifespans(seeds: Seeds, problems: list[Problem]) -> None:
+    years: dict[tuple[str, str], Row] = {}
+    for row in seeds.attributes:
+        if row["attribute"] in ("founded", "ended"):
+            years.setdefault((row["entity"], row["attribute"]), row)
+    for (ent, attr), row in years.items():
+        if attr == "ended" and (ent, "founded") in years:
+            founded = years[(ent, "founded")]
+            if int(row["value"]) < int(founded["value"]):
+                problems.append(Problem(row.file, row.line, f"{ent!r} ended in {row['value']} before it was founded in {founded['value']} (line {founded.line})", "founded <= ended", "check both years against the documents"))
+
+
+def load_seeds(path: str | Path | None = None) -> Seeds:
+    """Parse a seed directory and raise ``SeedError`` listing every problem, if any."""
+    seeds, problems = read_seeds(path or default_seeds_dir())
+    if problems:
+        raise SeedError(problems)
+    return seeds
+
+
+_HYPHEN_BREAK = re.compile(r"-[ \t]*\n\s*")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str, *, join_hyphens: bool = True) -> str:
+    """Collapse whitespace and, optionally, join words hyphenated across line breaks.
+
+    >>> normalise_text("regio-\\nnalt  og\\n national")
+    'regionalt og national'
+    >>> normalise_text("regio-\\nnalt", join_hyphens=False)
+    'regio- nalt'
+    """
+    if join_hyphens:
+        text = _HYPHEN_BREAK.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def verify_quotes(seeds: Seeds, sources: str | Path) -> tuple[int, list[Problem]]:
+    """Check that every quote occurs in its document; return (verified count, problems).
+
+    Both the document and the quote are normalised: whitespace collapsed; a word broken
+    across a line break may be written joined ("regionalt") or as the document has it
+    when the hyphen is a real one ("Sundheds- og").
+    """
+    sources = Path(sources)
+    texts: dict[str, tuple[str, str]] = {}
+    problems: list[Problem] = []
+    verified = 0
+    for row in seeds.quoted_rows():
+        doc = row["doc"]
+        if doc not in texts:
+            try:
+                raw = (sources / f"{doc}.txt").read_text(encoding="utf-8")
+            except FileNotFoundError:
+                problems.append(Problem(row.file, row.line, f"document {doc}.txt not found in {sources}", "quotes are checked against the cited document", "pass --sources pointing at the folder with the documents"))
+                texts[doc] = ("", "")
+                continue
+            texts[doc] = (normalise_text(raw), normalise_text(raw, join_hyphens=False))
+        joined, plain = texts[doc]
+        if not joined:
+            continue
+        q = normalise_text(row["quote"])
+        if q in joined or q in plain:
+            verified += 1
+        else:
+            problems.append(Problem(row.file, row.line, f"quote not found in {doc}: {row['quote'][:60]!r}", "quotes are verbatim", "copy the words exactly as the document has them"))
+    return verified, problems
