@@ -164,11 +164,6 @@ def pairwise_overlap(X, *, min_shared: int = 1) -> PairwiseOverlap:
         containment_ji``, one entry per pair ``i < j`` with
         ``shared >= max(min_shared, 1)``, sorted by ``(i, j)``.
 
-    Raises
-    ------
-    ValueError
-        If `X` is not two-dimensional.
-
     Examples
     --------
     >>> X = [[1, 1, 0, 0], [0, 1, 1, 0], [1, 1, 1, 0], [0, 0, 0, 1]]
@@ -198,15 +193,14 @@ def pairwise_overlap(X, *, min_shared: int = 1) -> PairwiseOverlap:
     (see ``benchmarks/README.md``).
     """
     X = _binary_csr(X)
-    if X.ndim != 2:
-        raise ValueError(f"X must be two-dimensional, got shape {X.shape}")
     n_rows, n_cols = X.shape
     min_shared = max(int(min_shared), 1)
     sizes = np.diff(X.indptr).astype(np.int64)
 
-    degree = np.bincount(X.indices, minlength=n_cols)
-    keep = degree[X.indices] >= 2
-    del degree
+    # A bool per column stays in cache where the int64 degrees would not.
+    shared_col = np.bincount(X.indices, minlength=n_cols) >= 2
+    keep = shared_col[X.indices]
+    del shared_col
     kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
     indptr = kept_before[X.indptr]
     nnz = int(indptr[-1])

@@ -119,12 +119,12 @@ def fact_id(*parts: str) -> str:
     return "f-" + h[:12]
 
 
-def _read_csv(path: Path, name: str, problems: list[Problem]) -> list[Row]:
+def _read_csv(path: Path, name: str, problems: list[Problem], dropped: set[str]) -> list[Row]:
     header = SEED_FILES[name]
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        problems.append(Problem(name, 0, "file not found", "every seed file must exist", f"create {path} with the header {','.join(header)}"))
+        problems.append(Problem(name, 0, "file not found", "every seed file must exist", f"create {name} in the seed folder with the header {','.join(header)}"))
         return []
     try:
         text = raw.decode("utf-8-sig")
@@ -133,7 +133,8 @@ def _read_csv(path: Path, name: str, problems: list[Problem]) -> list[Row]:
         problems.append(
             Problem(name, line, f"byte 0x{raw[err.start]:02x} is not valid UTF-8", "seed files are UTF-8", "re-save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8')")
         )
-        return []
+        # Read on with replacement characters so the rest of the file is still checked.
+        text = raw.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[Row] = []
     try:
@@ -152,6 +153,8 @@ def _read_csv(path: Path, name: str, problems: list[Problem]) -> list[Row]:
             start = reader.line_num + 1
             if not any(v.strip() for v in values):
                 continue
+            if line != reader.line_num or len(values) != len(header):
+                dropped.add(values[0].strip())
             if line != reader.line_num:
                 problems.append(Problem(name, line, "a field contains a line break", "one record per line", "replace the line break with a space"))
                 continue
@@ -193,7 +196,13 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
     path = Path(path)
     problems: list[Problem] = []
     seeds = Seeds(path)
-    raw = {name: _read_csv(path / name, name, problems) for name in SEED_FILES}
+    # Ids of entity rows that were reported already: references to them are not reported
+    # again as dangling, so one mistake gives one message.
+    broken: set[str] = set()
+    raw = {name: _read_csv(path / name, name, problems, broken if name == "entities.csv" else set()) for name in SEED_FILES}
+
+    def dangling(ent: str) -> bool:
+        return ent not in seeds.entities and ent not in broken
 
     for row in raw["documents.csv"]:
         if row["id"] in seeds.documents:
@@ -220,6 +229,11 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
         if not row["name"]:
             problems.append(Problem(row.file, row.line, "no name", "every entity has a name", "write the name the documents use"))
         _check_provenance(row, seeds, problems)
+        if len(problems) == bad:
+            seeds.entities[eid] = row
+        elif eid not in seeds.entities:
+            broken.add(eid)
+        # A shared alias is reported but keeps the entity, so it does not cascade.
         for n in [row["name"], *filter(None, (a.strip() for a in row["aliases"].split("|")))]:
             key = n.casefold()
             if key in names and names[key][0] != eid:
@@ -227,20 +241,19 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
                 problems.append(Problem(row.file, row.line, f"name or alias {n!r} is also used by {other[0]!r} (line {other[1].line})", "a name or alias belongs to one entity", "if they are the same entity merge the rows, else remove the alias from one"))
             else:
                 names[key] = (eid, row)
-        if len(problems) == bad:
-            seeds.entities[eid] = row
 
     for row in raw["attributes.csv"]:
         bad = len(problems)
         ent, attr, value = row["entity"], row["attribute"], row["value"]
-        if ent not in seeds.entities:
+        if dangling(ent):
             problems.append(Problem(row.file, row.line, f"unknown entity {ent!r}", "attributes refer to an id in entities.csv", "fix the id or add the entity"))
         if attr not in ATTRIBUTES:
             problems.append(Problem(row.file, row.line, f"unknown attribute {attr!r}", "attribute is one of the model's attributes", "use one of: " + ", ".join(ATTRIBUTES)))
         elif (msg := _check_value(ATTRIBUTES[attr].type, value)) is not None:
-            problems.append(Problem(row.file, row.line, f"{attr} value {value!r} {msg}", f"{attr} is a {ATTRIBUTES[attr].type}", _VALUE_FIX[ATTRIBUTES[attr].type]))
+            t = ATTRIBUTES[attr].type
+            problems.append(Problem(row.file, row.line, f"{attr} value {value!r} {msg}", f"{attr} must be {_VALUE_RULE[t]}", _VALUE_FIX[t]))
         _check_provenance(row, seeds, problems)
-        if len(problems) == bad:
+        if len(problems) == bad and ent in seeds.entities:
             seeds.attributes.append(row)
     _check_lifespans(seeds, problems)
 
@@ -249,7 +262,7 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
         bad = len(problems)
         start, rtype, end = row["start"], row["type"], row["end"]
         for side, ent in (("start", start), ("end", end)):
-            if ent not in seeds.entities:
+            if dangling(ent):
                 problems.append(Problem(row.file, row.line, f"{side} {ent!r} is not an entity", "relations join ids in entities.csv (no dangling references)", "fix the id or add the entity"))
         if rtype not in REL_TYPES:
             problems.append(Problem(row.file, row.line, f"unknown relationship type {rtype!r}", "type is one of the model's relationship types", "use one of: " + ", ".join(REL_TYPES)))
@@ -264,7 +277,7 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
         if key in seen:
             problems.append(Problem(row.file, row.line, "duplicate relation", "each fact once", f"remove it (first at line {seen[key].line})"))
         seen.setdefault(key, row)
-        if len(problems) == bad:
+        if len(problems) == bad and start in seeds.entities and end in seeds.entities:
             seeds.relations.append(row)
 
     rec_ids: dict[str, Row] = {}
@@ -279,11 +292,12 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
         if row["status"] not in RECOMMENDATION_STATUSES:
             problems.append(Problem(row.file, row.line, f"unknown status {row['status']!r}", "status is one of the model's statuses", "use one of: " + ", ".join(RECOMMENDATION_STATUSES)))
         members = [m for m in row["members"].split("|") if m]
-        if len(members) < 2:
-            problems.append(Problem(row.file, row.line, "fewer than two members", "a recommendation joins at least two entities", "list the member ids separated by '|'"))
+        least = 1 if row["action"] == "hub_model" else 2
+        if len(members) < least:
+            problems.append(Problem(row.file, row.line, f"{len(members)} member(s)", f"a {row['action']} recommendation names at least {least}", "list the member ids separated by '|'"))
         for col, ids in (("members", members), ("anchor", [row["anchor"]] if row["anchor"] else []), ("hubs", [h for h in row["hubs"].split("|") if h])):
             for ent in ids:
-                if ent not in seeds.entities:
+                if dangling(ent):
                     problems.append(Problem(row.file, row.line, f"{col} {ent!r} is not an entity", "recommendations refer to ids in entities.csv", "fix the id or add the entity"))
         if row["year"] and _year(row["year"]) is None:
             problems.append(Problem(row.file, row.line, f"year {row['year']!r} is impossible", f"a year is four digits between {MIN_YEAR} and {MAX_YEAR}", "write the year or leave it empty"))
@@ -293,6 +307,15 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
             seeds.recommendations.append(row)
     return seeds, sorted(problems, key=lambda p: (list(SEED_FILES).index(p.file) if p.file in SEED_FILES else 99, p.line))
 
+
+_VALUE_RULE = {
+    "year": "a year",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "cvr": "an 8-digit CVR number",
+    "str": "text",
+}
 
 _VALUE_FIX = {
     "year": f"write four digits between {MIN_YEAR} and {MAX_YEAR}",

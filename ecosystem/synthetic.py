@@ -99,7 +99,7 @@ def synthetic_incidence(
     >>> X.shape
     (5, 100)
     >>> groups.tolist()
-    [-1, 1, 0, 1, 0]
+    [1, 0, 0, 1, 0]
     >>> bool((X.data == 1).all())
     True
 

@@ -1,0 +1,76 @@
+"""The validator: every malformed seed file in tests/malformed gives its exact message."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ecosystem import SeedError, load_seeds, read_seeds, verify_quotes
+from ecosystem.seeds import normalise_text
+
+HERE = Path(__file__).parent
+MINIMAL = HERE / "fixtures" / "minimal"
+SOURCES = HERE / "fixtures" / "sources"
+CASES = sorted(p for p in (HERE / "malformed").iterdir() if p.is_dir())
+
+
+def make_case(case: Path, tmp_path: Path) -> Path:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(MINIMAL, seeds)
+    for f in case.iterdir():
+        if f.name == "DELETE":
+            for name in f.read_text().split():
+                (seeds / name).unlink()
+        elif f.name != "expected.txt":
+            shutil.copy(f, seeds / f.name)
+    return seeds
+
+
+def problems_of(seeds_dir: Path) -> list[str]:
+    seeds, problems = read_seeds(seeds_dir)
+    _, quote_problems = verify_quotes(seeds, SOURCES)
+    return [str(p) for p in problems + quote_problems]
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 20
+
+
+def test_minimal_seeds_are_valid():
+    assert problems_of(MINIMAL) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_malformed_seed_gives_exact_message(case, tmp_path):
+    expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert problems_of(make_case(case, tmp_path)) == expected
+
+
+def test_load_seeds_raises_with_every_problem(tmp_path):
+    seeds = make_case(HERE / "malformed" / "dangling_end", tmp_path)
+    with pytest.raises(SeedError, match=r"relations.csv:3: end 'nordisk-uni' is not an entity") as info:
+        load_seeds(seeds)
+    assert len(info.value.problems) == 1
+
+
+def test_a_wrong_quote_fails_the_check():
+    seeds = load_seeds(MINIMAL)
+    row = seeds.relations[0]
+    seeds.relations[0] = type(row)(row.file, row.line, dict(row.data, quote="Mejeri A/S er formand for Foodcluster Nord"))
+    verified, problems = verify_quotes(seeds, SOURCES)
+    assert verified == 15
+    assert [str(p) for p in problems] == [
+        "relations.csv:2: quote not found in doc_a: 'Mejeri A/S er formand for Foodcluster Nord' "
+        "(quotes are verbatim; copy the words exactly as the document has them)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "quote",
+    ["arbejder regionalt i Region Nord", "arbejder regio- nalt i Region Nord", "arbejder  regio-\nnalt i\tRegion Nord"],
+)
+def test_quotes_match_across_line_breaks_and_hyphenation(quote):
+    text = normalise_text((SOURCES / "doc_a.txt").read_text(encoding="utf-8"))
+    plain = normalise_text((SOURCES / "doc_a.txt").read_text(encoding="utf-8"), join_hyphens=False)
+    q = normalise_text(quote)
+    assert q in text or q in plain
