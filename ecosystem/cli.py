@@ -89,10 +89,13 @@ def validate(seeds_dir, sources):
         problems += quote_problems
     for p in problems:
         click.echo(f"{seeds_dir}/{p}" if p.file else str(p), err=True)
-    n_facts = len(seeds.entities) + len(seeds.attributes) + len(seeds.relations) + len(seeds.recommendations)
-    summary = f"{len(seeds.entities)} entities, {len(seeds.attributes)} attributes, {len(seeds.relations)} relations, {len(seeds.recommendations)} recommendations"
+    n_quotes = sum(1 for _ in seeds.quoted_rows())
+    summary = (
+        f"{len(seeds.entities)} entities, {len(seeds.attributes)} attributes, {len(seeds.relations)} relations, "
+        f"{len(seeds.recommendations)} recommendations, {len(seeds.requirements)} requirements, {len(seeds.criteria)} criteria"
+    )
     if verified is not None:
-        summary += f"; {verified} of {n_facts} quotes verified against {sources}"
+        summary += f"; {verified} of {n_quotes} quotes verified against {sources}"
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s); {summary}")
     click.echo(f"ok: {summary}")

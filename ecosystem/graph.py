@@ -14,6 +14,7 @@ from .seeds import Seeds, fact_id, load_seeds
 __all__ = ["build_graph", "find_entity", "name_index", "graph_stats", "document_years"]
 
 _EVENTS = ("RENAMED_TO", "MERGED_INTO")
+_IDENTITY = {"kind", "subtype", "name", "aliases", "labels", "doc", "doc_year", "quote", "first_year", "former"}
 
 
 def _value(attr: str, raw: str):
@@ -134,6 +135,11 @@ def _apply_events(G: nx.MultiDiGraph, as_of: int) -> None:
         former = G.nodes[old]
         target["aliases"] = sorted({*target["aliases"], former["name"], *former["aliases"]} - {target["name"]})
         target.setdefault("former", []).append(old)
+        target["first_year"] = min(target["first_year"], former["first_year"])
+        for key, value in former.items():
+            # Stated attributes of the old name hold until the new name states its own.
+            if key not in _IDENTITY and key not in target:
+                target[key] = value
         for u, v, k, d in list(G.in_edges(old, keys=True, data=True)) + list(G.out_edges(old, keys=True, data=True)):
             if d["type"] in _EVENTS and {u, v} == {old, new}:
                 continue

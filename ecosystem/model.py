@@ -158,6 +158,8 @@ SEED_FILES: dict[str, tuple[str, ...]] = {
     "attributes.csv": ("entity", "attribute", "value", "doc", "quote"),
     "relations.csv": ("start", "type", "end", "role", "year", "doc", "quote"),
     "recommendations.csv": ("id", "action", "members", "anchor", "hubs", "status", "year", "doc", "quote"),
+    "requirements.csv": ("id", "requirement", "doc", "quote"),
+    "criteria.csv": ("id", "criterion", "weight", "doc", "quote"),
 }
 
 RECOMMENDATION_ACTIONS = ("merge", "alliance", "dialogue", "hub_model")

@@ -83,6 +83,8 @@ class Seeds:
     attributes: list[Row] = field(default_factory=list)
     relations: list[Row] = field(default_factory=list)
     recommendations: list[Row] = field(default_factory=list)
+    requirements: list[Row] = field(default_factory=list)
+    criteria: list[Row] = field(default_factory=list)
 
     def doc_year(self, doc_id: str) -> int:
         return int(self.documents[doc_id]["year"])
@@ -93,6 +95,8 @@ class Seeds:
         yield from self.attributes
         yield from self.relations
         yield from self.recommendations
+        yield from self.requirements
+        yield from self.criteria
 
 
 def default_seeds_dir() -> Path:
@@ -305,6 +309,18 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
         rec_ids.setdefault(row["id"], row)
         if len(problems) == bad:
             seeds.recommendations.append(row)
+    for name, target in (("requirements.csv", seeds.requirements), ("criteria.csv", seeds.criteria)):
+        ids: dict[str, Row] = {}
+        for row in raw[name]:
+            bad = len(problems)
+            if not SLUG_RE.match(row["id"]):
+                problems.append(Problem(row.file, row.line, f"id {row['id']!r} is not a slug", "ids are lowercase ASCII words joined by '-'", "e.g. 'board-companies-and-knowledge-institutions'"))
+            elif row["id"] in ids:
+                problems.append(Problem(row.file, row.line, f"duplicate id {row['id']!r}", "ids are unique", f"rename it (first at line {ids[row['id']].line})"))
+            _check_provenance(row, seeds, problems)
+            ids.setdefault(row["id"], row)
+            if len(problems) == bad:
+                target.append(row)
     return seeds, sorted(problems, key=lambda p: (list(SEED_FILES).index(p.file) if p.file in SEED_FILES else 99, p.line))
 
 

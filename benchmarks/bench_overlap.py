@@ -1,0 +1,201 @@
+"""Benchmark ``ecosystem.overlap_core.pairwise_overlap`` against NetworkX.
+
+Usage::
+
+    python benchmarks/bench_overlap.py --clusters 3000 --members 300000 --repeat 5 --json
+    python benchmarks/bench_overlap.py --clusters 20000 --members 3000000 --naive-sample 200 --json
+
+Prints one JSON line whose first keys are ``clusters, members, seconds,
+peak_mb, naive_seconds, speedup``; see ``benchmarks/README.md`` for every key.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import scipy
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ecosystem.overlap_core import incidence_matrix, pairwise_overlap  # noqa: E402
+from ecosystem.synthetic import synthetic_ecosystem, synthetic_incidence  # noqa: E402
+
+MB = 2**20
+
+
+def _vm_kb(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def peak_rss_delta_mb(func):
+    """Run `func` once; return how far the resident set rose above its start, in MiB.
+
+    Resets the kernel's high-water mark first (Linux ``/proc/self/clear_refs``)
+    so that the generator's own peak does not hide the computation's; returns
+    None where that is not possible.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return None
+    before = _vm_kb("VmRSS")
+    func()
+    return (_vm_kb("VmHWM") - before) * 1024 / MB
+
+
+def tracemalloc_peak_mb(func):
+    """Run `func` once under tracemalloc; return the peak traced allocation in MiB."""
+    tracemalloc.start()
+    try:
+        func()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / MB
+
+
+def timed(func, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - start)
+    return result, times
+
+
+def naive_subgraph(X, sample, names):
+    """Return the part of the bipartite graph NetworkX reads to project `sample`.
+
+    overlap_weighted_projected_graph(B, sample) touches the sampled clusters,
+    their members, every cluster of those members and all of *their* members;
+    this builds exactly that, so the timing of the sample is the real one.
+    """
+    cluster_name, member_name = names
+    members = np.unique(X[sample].indices)
+    touched = np.union1d(np.unique(X.tocsc()[:, members].indices), sample)
+    sub = X[touched].tocoo()
+    B = nx.Graph()
+    B.add_nodes_from((cluster_name(i) for i in touched.tolist()), bipartite=0)
+    B.add_edges_from(
+        (cluster_name(i), member_name(j)) for i, j in zip(touched[sub.row].tolist(), sub.col.tolist())
+    )
+    return B
+
+
+def check_agreement(H, ov, rows, only=None):
+    """Compare NetworkX's projected Jaccard weights with ours; return True if equal."""
+    ours = {}
+    for i, j, jac in zip(ov.row_i.tolist(), ov.row_j.tolist(), ov.jaccard.tolist()):
+        if only is None or i in only or j in only:
+            ours[frozenset((rows[i], rows[j]))] = jac
+    theirs = {frozenset((u, v)): w for u, v, w in H.edges(data="weight")}
+    return ours.keys() == theirs.keys() and all(abs(ours[k] - theirs[k]) < 1e-12 for k in ours)
+
+
+def run(args):
+    n, m = args.clusters, args.members
+    start = time.perf_counter()
+    X, _ = synthetic_incidence(n, m, seed=args.seed)
+    generate_seconds = time.perf_counter() - start
+
+    ov, times = timed(lambda: pairwise_overlap(X), args.repeat)
+    seconds = statistics.median(times)
+    rss_mb = peak_rss_delta_mb(lambda: pairwise_overlap(X))
+    peak_mb = tracemalloc_peak_mb(lambda: pairwise_overlap(X))
+
+    cw, mw = len(str(n - 1)), len(str(m - 1))
+    names = (lambda i: f"C{i:0{cw}d}", lambda j: f"M{j:0{mw}d}")
+    naive_seconds = naive_sample_seconds = build_seconds = agrees = None
+    sample = None
+    if args.naive_sample is not None:
+        rng = np.random.default_rng(args.seed)
+        sample = np.sort(rng.choice(n, size=min(args.naive_sample, n), replace=False))
+        B = naive_subgraph(X, sample, names)
+        nodes = [names[0](i) for i in sample.tolist()]
+        H, (naive_sample_seconds,) = timed(
+            lambda: nx.bipartite.overlap_weighted_projected_graph(B, nodes), 1
+        )
+        naive_seconds = naive_sample_seconds * n / len(sample)
+        rows = [names[0](i) for i in range(n)]
+        agrees = check_agreement(H, ov, rows, only=set(sample.tolist()))
+        del B, H
+    elif not args.no_naive:
+        B, clusters, _ = synthetic_ecosystem(n, m, seed=args.seed)
+        (Xg, _, _), build_times = timed(lambda: incidence_matrix(B, clusters), args.repeat)
+        build_seconds = statistics.median(build_times)
+        H, (naive_seconds,) = timed(lambda: nx.bipartite.overlap_weighted_projected_graph(B, clusters), 1)
+        agrees = check_agreement(H, ov, clusters) and (Xg != X[:, np.unique(X.indices)]).nnz == 0
+        del B, H
+
+    speedup = naive_seconds / seconds if naive_seconds is not None else None
+    return {
+        "clusters": n,
+        "members": m,
+        "seconds": seconds,
+        "peak_mb": peak_mb,
+        "naive_seconds": naive_seconds,
+        "speedup": speedup,
+        "runs": args.repeat,
+        "min_seconds": min(times),
+        "peak_rss_delta_mb": rss_mb,
+        "nnz": int(X.nnz),
+        "pairs": len(ov.row_i),
+        "generate_seconds": generate_seconds,
+        "build_seconds": build_seconds,
+        "speedup_with_build": naive_seconds / (seconds + build_seconds) if build_seconds is not None else None,
+        "naive_mode": "sample" if sample is not None else ("skipped" if args.no_naive else "full"),
+        "naive_sample": None if sample is None else len(sample),
+        "naive_sample_seconds": naive_sample_seconds,
+        "naive_agrees": agrees,
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "networkx": nx.__version__,
+        "seed": args.seed,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clusters", type=int, required=True, help="rows (cluster organisations)")
+    parser.add_argument("--members", type=int, required=True, help="columns (possible members)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs; the median is reported (default 5)")
+    parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    naive = parser.add_mutually_exclusive_group()
+    naive.add_argument("--no-naive", action="store_true", help="skip NetworkX; naive_seconds is null")
+    naive.add_argument(
+        "--naive-sample",
+        type=int,
+        metavar="K",
+        help="time NetworkX on K random clusters only and scale by clusters/K (naive_mode=sample)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON line (otherwise key: value lines)")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be >= 1")
+    result = run(args)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()

