@@ -7,6 +7,7 @@ containments, without ever visiting pairs that share nothing.
 """
 
 from collections.abc import Callable, Hashable, Iterable
+from itertools import chain
 from typing import NamedTuple
 
 import networkx as nx
@@ -113,26 +114,35 @@ def incidence_matrix(
     adjacency = [set(nbrs(n)) for n in row_index]
 
     if columns is None:
-        # Ties in str() (1 vs "1") are broken by type name, so the order
-        # never depends on set iteration order.
-        col_index = sorted(set().union(*adjacency), key=lambda c: (str(c), type(c).__name__))
+        col_index = _sorted_by_str(set().union(*adjacency))
     else:
         col_index = list(columns)
         if len(set(col_index)) != len(col_index):
             raise ValueError("columns repeats a node; pass each column once")
     position = {c: k for k, c in enumerate(col_index)}
+    if columns is not None:
+        adjacency = [adj & position.keys() for adj in adjacency]
 
     indptr = np.zeros(len(row_index) + 1, dtype=np.int64)
-    indices = []
-    for r, adj in enumerate(adjacency):
-        cols = sorted(position[c] for c in adj if c in position)
-        indices.extend(cols)
-        indptr[r + 1] = indptr[r] + len(cols)
+    np.cumsum([len(adj) for adj in adjacency], out=indptr[1:])
+    indices = np.fromiter(
+        map(position.__getitem__, chain.from_iterable(adjacency)), dtype=np.int64, count=indptr[-1]
+    )
     X = sparse.csr_matrix(
-        (np.ones(len(indices), dtype=np.int32), np.asarray(indices, dtype=np.int64), indptr),
+        (np.ones(len(indices), dtype=np.int32), indices, indptr),
         shape=(len(row_index), len(col_index)),
     )
+    X.sort_indices()
     return X, row_index, col_index
+
+
+def _sorted_by_str(nodes: set) -> list:
+    """Return `nodes` sorted by ``str``, independent of set iteration order."""
+    keys = {n: str(n) for n in nodes}
+    if len(set(keys.values())) == len(keys):
+        return sorted(nodes, key=keys.__getitem__)
+    # Distinct nodes printing alike (1 and "1"): break the tie by type, then repr.
+    return sorted(nodes, key=lambda n: (keys[n], type(n).__name__, repr(n)))
 
 
 def _binary_csr(X) -> sparse.csr_matrix:

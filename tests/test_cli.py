@@ -1,0 +1,133 @@
+"""The command line, through click's CliRunner, on the shipped seeds and on small fixtures."""
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from ecosystem import build_graph
+from ecosystem.cli import cli
+
+HERE = Path(__file__).parent
+MINIMAL = str(HERE / "fixtures" / "minimal")
+SOURCES = HERE.parent.parent / "shared" / "sources"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_every_command_has_help_with_an_example():
+    def walk(group, prefix=()):
+        for name, cmd in group.commands.items():
+            yield prefix + (name,), cmd
+            if hasattr(cmd, "commands"):
+                yield from walk(cmd, prefix + (name,))
+
+    for path, _ in walk(cli):
+        result = run(*path, "--help")
+        assert result.exit_code == 0, path
+        assert "Example" in result.output, f"{' '.join(path)} --help has no example"
+
+
+def test_stats_json_on_the_shipped_seeds():
+    result = run("stats", "--format", "json")
+    assert result.exit_code == 0
+    s = json.loads(result.output)
+    assert set(s) == {"nodes", "relationships", "nodes_by_kind", "relationships_by_type"}
+    assert s["nodes"] >= 200 and s["relationships"] >= 400 and len(s["nodes_by_kind"]) >= 8
+    assert sum(s["nodes_by_kind"].values()) == s["nodes"]
+
+
+def test_stats_table_and_as_of():
+    result = run("stats", "--seeds", MINIMAL, "--as-of", "2012")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "5 nodes, 4 relationships"
+
+
+@pytest.mark.skipif(not SOURCES.exists(), reason="../shared/sources not beside the checkout")
+def test_validate_verifies_every_quote_of_the_shipped_seeds():
+    result = CliRunner().invoke(cli, ["validate", "--sources", str(SOURCES)])
+    assert result.exit_code == 0, result.output
+    verified, total = result.output.split("; ")[-1].split(" quotes")[0].split(" of ")
+    assert verified == total and int(total) > 600
+
+
+def test_validate_reports_problems_and_exits_non_zero():
+    result = CliRunner().invoke(cli, ["validate", "--seeds", str(HERE / "malformed" / "unknown_kind")])
+    assert result.exit_code == 1
+    assert "file not found" in result.output  # the case folder holds only the broken file
+
+
+def test_validate_with_a_wrong_quote(tmp_path):
+    import shutil
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(MINIMAL, seeds)
+    shutil.copy(HERE / "malformed" / "quote_not_in_document" / "relations.csv", seeds / "relations.csv")
+    result = CliRunner().invoke(cli, ["validate", "--seeds", str(seeds), "--sources", str(HERE / "fixtures" / "sources")])
+    assert result.exit_code == 1
+    assert "relations.csv:2: quote not found in doc_a" in result.output
+    assert "15 of 16 quotes verified" in result.output
+
+
+def test_show_an_entity_by_alias_with_quotes():
+    result = run("show", "AK", "--seeds", MINIMAL)
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "Agro Klyngen  [agro-klyngen]  cluster_organisation"
+    assert '-> WORKS_IN Fødevarer   [doc_b] "Agro Klyngen (AK) arbejder med fødevarer."' in result.output
+
+
+def test_show_unknown_suggests():
+    result = CliRunner().invoke(cli, ["show", "Agro Klyngn", "--seeds", MINIMAL])
+    assert result.exit_code == 1
+    assert "Error: no entity named 'Agro Klyngn'; did you mean: Agro Klyngen?" in result.output
+
+
+def test_bad_seeds_give_a_message_not_a_traceback(tmp_path):
+    result = CliRunner().invoke(cli, ["stats", "--seeds", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "entities.csv: file not found" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])
+def test_export_round_trip(fmt, tmp_path):
+    out = tmp_path / f"g.{fmt}"
+    result = run("export", "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0
+    G = build_graph()
+    if fmt == "graphml":
+        H = nx.read_graphml(out, force_multigraph=True)
+    elif fmt == "gexf":
+        H = nx.read_gexf(out)
+    else:
+        H = nx.node_link_graph(json.loads(out.read_text(encoding="utf-8")), edges="edges")
+    assert (H.number_of_nodes(), H.number_of_edges()) == (G.number_of_nodes(), G.number_of_edges())
+    n = "danish-food-cluster"
+    assert H.nodes[n]["name"] == G.nodes[n]["name"] and H.nodes[n]["quote"] == G.nodes[n]["quote"]
+    if fmt == "json":
+        assert H.nodes[n] == G.nodes[n]  # every attribute, aliases as a list
+        assert sorted(H.edges(keys=True, data=True)) == sorted(G.edges(keys=True, data=True))
+    else:
+        aliases = H.nodes["offshoreenergy-dk"]["aliases"]
+        assert aliases.split("|") == G.nodes["offshoreenergy-dk"]["aliases"]
+        quotes = sorted(d["quote"] for _, _, d in H.edges(data=True))
+        assert quotes == sorted(d["quote"] for _, _, d in G.edges(data=True))
+
+
+def test_export_is_byte_for_byte_deterministic(tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    run("export", "--format", "json", "-o", str(a))
+    run("export", "--format", "json", "-o", str(b))
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_python_dash_m_works():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "ecosystem", "--help"], capture_output=True, text=True, check=True)
+    assert "Usage: ecosystem" in out.stdout
