@@ -10,6 +10,7 @@ peak_mb, naive_seconds, speedup``; see ``benchmarks/README.md`` for every key.
 """
 
 import argparse
+import ctypes
 import json
 import os
 import platform
@@ -45,9 +46,13 @@ def peak_rss_delta_mb(func):
 
     Resets the kernel's high-water mark first (Linux ``/proc/self/clear_refs``)
     so that the generator's own peak does not hide the computation's; returns
-    None where that is not possible.
+    None where that is not possible (not Linux with glibc). Call it before
+    any other run of `func`: memory that earlier runs left mapped is not
+    counted again.
     """
     try:
+        # Hand freed heap pages back first, or reused pages would hide the rise.
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")
     except OSError:
@@ -112,9 +117,9 @@ def run(args):
     X, _ = synthetic_incidence(n, m, seed=args.seed)
     generate_seconds = time.perf_counter() - start
 
+    rss_mb = peak_rss_delta_mb(lambda: pairwise_overlap(X))
     ov, times = timed(lambda: pairwise_overlap(X), args.repeat)
     seconds = statistics.median(times)
-    rss_mb = peak_rss_delta_mb(lambda: pairwise_overlap(X))
     peak_mb = tracemalloc_peak_mb(lambda: pairwise_overlap(X))
 
     cw, mw = len(str(n - 1)), len(str(m - 1))

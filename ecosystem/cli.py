@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import click
 from . import graph as graph_mod
 from .errors import EcosystemError
 from .export import FORMATS, export_graph
-from .seeds import read_seeds, verify_quotes
+from .seeds import load_seeds, read_seeds, verify_quotes
 
 __all__ = ["cli"]
 
@@ -40,17 +41,53 @@ as_of_option = click.option(
 
 
 def graph_command(fn):
-    """Add --seeds and --as-of and pass the built graph as ``G``."""
+    """Add --seeds and --as-of and pass the built graph as ``G`` (and ``seeds``, ``as_of`` if asked for)."""
+    wants = inspect.signature(fn).parameters
 
     @seeds_option
     @as_of_option
     @functools.wraps(fn)
     @_fail_cleanly
     def wrapper(seeds_dir, as_of, **kwargs):
-        G = graph_mod.build_graph(seeds_dir, as_of=as_of)
-        return fn(G, **kwargs)
+        seeds = load_seeds(seeds_dir)
+        G = graph_mod.build_graph(seeds, as_of=as_of)
+        extra = {k: v for k, v in (("seeds", seeds), ("as_of", as_of)) if k in wants}
+        return fn(G, **kwargs, **extra)
 
     return wrapper
+
+
+def _weights(pairs) -> dict | None:
+    """Parse repeated --weight signal=number into a full weight dict (others keep defaults)."""
+    if not pairs:
+        return None
+    from .overlap import DEFAULT_WEIGHTS, SIGNALS
+
+    weights = dict(DEFAULT_WEIGHTS)
+    for item in pairs:
+        name, _, value = item.partition("=")
+        if name not in SIGNALS:
+            raise click.BadParameter(f"unknown signal {name!r}; use one of: {', '.join(SIGNALS)}", param_hint="--weight")
+        try:
+            weights[name] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"{item!r}: the weight must be a number, e.g. {name}=2", param_hint="--weight") from None
+    return weights
+
+
+weight_option = click.option("--weight", "weight_pairs", multiple=True, metavar="SIGNAL=W",
+                             help="Override one signal's weight in the combined score (repeatable), e.g. --weight themes=0.5.")
+
+
+def _write(text: str, output: Path | None) -> None:
+    """Write to a file atomically, or to stdout."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)
+    click.echo(f"wrote {output}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -175,3 +212,167 @@ def export(G, fmt, output):
     export_graph(G, output, fmt)
     click.echo(f"wrote {output} ({G.number_of_nodes()} nodes, {G.number_of_edges()} relationships)")
 
+
+
+@cli.command()
+@graph_command
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Show the N most overlapping pairs.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@weight_option
+def overlaps(G, top, fmt, weight_pairs):
+    """Rank pairs of cluster organisations by overlap, with the per-signal breakdown.
+
+    Signals: members, partners, funders, themes, regions, collaboration, projects; each
+    with shared count, Jaccard and both containments; the score is their weighted mean.
+
+    \b
+    Example:
+        ecosystem overlaps --top 10
+        ecosystem overlaps --format csv --as-of 2013 --weight themes=0.5
+    """
+    from .overlap import pairwise_overlaps
+    from .report import overlaps_rows, rows_csv, rows_table, to_json
+
+    pairs = pairwise_overlaps(G, weights=_weights(weight_pairs))[:top]
+    if fmt == "json":
+        click.echo(to_json(pairs), nl=False)
+        return
+    rows = overlaps_rows(G, pairs)
+    if fmt == "csv":
+        click.echo(rows_csv(rows, list(rows[0]) if rows else ["a", "b", "score"]), nl=False)
+        return
+    for r in rows:
+        r["signals"] = " ".join(f"{s}={p['signals'][s]['shared']}/{p['signals'][s]['jaccard']:.2f}" for p in [next(x for x in pairs if x["a"] == r["a"] and x["b"] == r["b"])] for s in p["signals"])
+    click.echo(rows_table(rows, ["score", "a_name", "b_name", "signals"]), nl=False)
+
+
+@cli.command()
+@graph_command
+@click.option("--method", type=click.Choice(["kclique", "leiden", "louvain", "auto"]), default="auto", show_default=True,
+              help="kclique lets an organisation sit in several communities; auto = Leiden if installed, else Louvain.")
+@click.option("--k", type=click.IntRange(2), default=3, show_default=True, help="Clique size for k-clique percolation.")
+@click.option("--min-score", type=float, default=0.1, show_default=True, help="Drop overlap pairs at or below this score first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@weight_option
+def communities(G, method, k, min_score, fmt, weight_pairs):
+    """Find communities of overlapping cluster organisations.
+
+    \b
+    Example:
+        ecosystem communities --method kclique --k 3
+    """
+    from .communities import k_clique_communities, overlap_projection, partition_communities
+    from .report import to_json
+
+    P = overlap_projection(G, weights=_weights(weight_pairs), min_score=min_score)
+    found = k_clique_communities(P, k) if method == "kclique" else partition_communities(P, method=method)
+    if fmt == "json":
+        click.echo(to_json(found), nl=False)
+        return
+    for cid, members in found.items():
+        click.echo(f"{cid} ({len(members)}): " + ", ".join(G.nodes[m]["name"] for m in members))
+
+
+@cli.command()
+@graph_command
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE instead of stdout.")
+@click.option("--min-score", type=float, default=0.1, show_default=True, help="Pairs at or below this overlap are not joined.")
+@click.option("--method", type=click.Choice(["louvain", "leiden", "auto"]), default="louvain", show_default=True)
+@click.option("--compare/--no-compare", default=True, show_default=True, help="Compare with the documents' recommendations (md, json).")
+@weight_option
+def propose(G, fmt, output, min_score, method, compare, weight_pairs, seeds, as_of):
+    """Propose which cluster organisations should consolidate, with anchor, hubs and evidence.
+
+    \b
+    Example:
+        ecosystem propose
+        ecosystem propose --format json -o proposals.json --as-of 2013
+    """
+    from .proposals import compare_with_recommendations, propose as run_propose, recommendations_of
+    from .report import proposals_csv, proposals_markdown, to_json
+
+    result = run_propose(G, weights=_weights(weight_pairs), min_score=min_score, method=method)
+    comparison = compare_with_recommendations(G, result, recommendations_of(seeds, as_of)) if compare else None
+    if fmt == "json":
+        text = to_json({**result, "as_of": as_of, **({"comparison": comparison} if compare else {})})
+    elif fmt == "csv":
+        text = proposals_csv(result)
+    else:
+        text = proposals_markdown(result, comparison, as_of)
+    _write(text, output)
+
+
+@cli.command()
+@graph_command
+@click.argument("proposal", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--min-score", type=float, default=0.1, show_default=True)
+def whatif(G, proposal, fmt, min_score):
+    """Apply proposals (by id or rank; all when none given) and compare the landscape before and after.
+
+    \b
+    Example:
+        ecosystem whatif 1 2
+    """
+    from .proposals import apply_proposals, landscape_metrics, propose as run_propose
+    from .report import to_json
+
+    result = run_propose(G, min_score=min_score)
+    chosen = [p for p in result["proposals"] if not proposal or p["id"] in proposal or str(p["rank"]) in proposal]
+    missing = set(proposal) - {p["id"] for p in chosen} - {str(p["rank"]) for p in chosen}
+    if missing:
+        raise click.ClickException(f"no proposal {', '.join(sorted(missing))}; see `ecosystem propose` for ids and ranks")
+    before, after = landscape_metrics(G), landscape_metrics(apply_proposals(G, chosen))
+    if fmt == "json":
+        click.echo(to_json({"applied": [p["id"] for p in chosen], "before": before, "after": after}), nl=False)
+        return
+    click.echo("applied: " + ", ".join(p["id"] for p in chosen))
+    click.echo(f"{'':34}{'before':>10}{'after':>10}")
+    for key in ("organisations", "overlapping_pairs", "total_pairwise_overlap"):
+        click.echo(f"{key:34}{before[key]:>10}{after[key]:>10}")
+    click.echo(f"{'themes with several organisations':34}{len(before['themes_with_several_organisations']):>10}{len(after['themes_with_several_organisations']):>10}")
+    click.echo("regions covered per theme (before -> after):")
+    for theme, n in before["regions_per_theme"].items():
+        click.echo(f"  {theme:32}{n:>10}{after['regions_per_theme'].get(theme, 0):>10}")
+
+
+@cli.command()
+@graph_command
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def eligibility(G, fmt):
+    """Check every cluster organisation against the 2021-24 requirements (document 003).
+
+    \b
+    Example:
+        ecosystem eligibility --as-of 2019
+    """
+    from .overlap import cluster_organisations
+    from .proposals import leagues, requirement_gaps
+    from .report import rows_table, to_json
+
+    league = leagues(G)
+    rows = []
+    for n in cluster_organisations(G):
+        checks = requirement_gaps(G, [n], n)
+        rows.append({"id": n, "name": G.nodes[n]["name"], "league": league[n] or "", **{c["requirement"]: c["status"] for c in checks}})
+    if fmt == "json":
+        click.echo(to_json(rows), nl=False)
+        return
+    cols = ["name", "league"] + [k for k in rows[0] if k not in ("id", "name", "league")] if rows else ["name"]
+    click.echo(rows_table(rows, cols), nl=False)
+
+
+@cli.command()
+@graph_command
+def leagues(G):
+    """Place cluster organisations in the three leagues by their ECEI label (document 004).
+
+    \b
+    Example:
+        ecosystem leagues
+    """
+    from .proposals import leagues as run_leagues
+
+    for n, league in sorted(run_leagues(G).items(), key=lambda x: (x[1] or 9, x[0])):
+        click.echo(f"{league or '-'}  {G.nodes[n]['name']}")

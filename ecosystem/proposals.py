@@ -22,6 +22,7 @@ __all__ = [
     "apply_proposals",
     "landscape_metrics",
     "CRITICAL_MASS",
+    "recommendations_of",
     "PARTNER_KINDS",
 ]
 
@@ -52,7 +53,7 @@ _ALL_REGIONS = ("region-hovedstaden", "region-midtjylland", "region-nordjylland"
 
 
 def _name(G, n):
-    return G.nodes[n].get("name", str(n))
+    return G.nodes[n].get("name", str(n)) if n in G else str(n)
 
 
 def _labels(G, n) -> list:
@@ -407,3 +408,12 @@ def landscape_metrics(G: nx.MultiDiGraph, *, weights=None) -> dict:
         "themes_with_several_organisations": sorted(_name(G, t) for t, os in by_theme.items() if len(os) > 1),
     }
 
+
+
+def recommendations_of(seeds, as_of: int | None = None) -> list[dict]:
+    """Return the documents' recommendations as dicts, those published by ``as_of`` only."""
+    out = []
+    for row in seeds.recommendations:
+        if as_of is None or seeds.doc_year(row["doc"]) <= as_of:
+            out.append({**row.data, "members": [m for m in row["members"].split("|") if m], "hubs": [h for h in row["hubs"].split("|") if h]})
+    return out

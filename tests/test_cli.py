@@ -131,3 +131,63 @@ def test_python_dash_m_works():
 
     out = subprocess.run([sys.executable, "-m", "ecosystem", "--help"], capture_output=True, text=True, check=True)
     assert "Usage: ecosystem" in out.stdout
+
+
+def test_propose_json_shape_and_determinism(tmp_path):
+    out = tmp_path / "p.json"
+    assert run("propose", "--format", "json", "-o", str(out)).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["proposals"] and "kept_separate" in data
+    for p in data["proposals"]:
+        assert {"id", "members", "anchor", "hubs", "score", "evidence"} <= set(p)
+        assert all({"id", "name"} <= set(m) for m in p["members"])
+    again = tmp_path / "q.json"
+    run("propose", "--format", "json", "-o", str(again))
+    assert out.read_bytes() == again.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv"])
+def test_propose_formats(fmt):
+    result = run("propose", "--format", fmt)
+    assert result.exit_code == 0
+    if fmt == "md":
+        assert result.output.startswith("# Consolidation proposals")
+        assert "## Compared with the documents' recommendations" in result.output
+    else:
+        assert result.output.splitlines()[0].startswith("proposal,rank,score,member")
+
+
+def test_propose_as_of_2013_differs_from_the_full_landscape():
+    early = json.loads(run("propose", "--format", "json", "--as-of", "2013").output)
+    late = json.loads(run("propose", "--format", "json").output)
+    assert early["as_of"] == 2013 and early != late
+
+
+def test_overlaps_formats():
+    table = run("overlaps", "--top", "3")
+    assert table.exit_code == 0 and len(table.output.splitlines()) == 4
+    data = json.loads(run("overlaps", "--top", "3", "--format", "json").output)
+    assert len(data) == 3 and data[0]["score"] >= data[1]["score"] >= data[2]["score"]
+    csv_out = run("overlaps", "--top", "3", "--format", "csv").output.splitlines()
+    assert "members_jaccard" in csv_out[0] and len(csv_out) == 4
+
+
+def test_overlaps_weight_errors():
+    result = CliRunner().invoke(cli, ["overlaps", "--weight", "friends=2"])
+    assert result.exit_code == 2 and "unknown signal 'friends'" in result.output
+
+
+def test_whatif_and_eligibility_and_leagues():
+    result = run("whatif", "1")
+    assert result.exit_code == 0 and "organisations" in result.output
+    result = CliRunner().invoke(cli, ["whatif", "99"])
+    assert result.exit_code == 1 and "no proposal 99" in result.output
+    result = run("eligibility")
+    assert result.exit_code == 0 and "ecei-gold-or-plan" in result.output
+    result = run("leagues")
+    assert result.exit_code == 0 and "1  Offshore Center Danmark" in result.output
+
+
+def test_communities_command():
+    result = run("communities", "--method", "kclique")
+    assert result.exit_code == 0 and result.output.startswith("kclique-1")

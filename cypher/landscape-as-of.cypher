@@ -1,0 +1,11 @@
+// name: landscape-as-of
+// answers: The landscape as known in a year: every fact from a document published up to $year.
+// params: $year (int) — the last publication year to include
+//         $limit (int, default 1000) — at most this many facts
+// example: ecosystem query landscape-as-of --param year=2013
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.doc_year <= $year
+RETURN a.name AS start, type(r) AS type, b.name AS end, r.role AS role, r.year AS year,
+       r.doc AS doc, r.doc_year AS doc_year, r.quote AS quote
+ORDER BY doc_year, type, start, end
+LIMIT $limit

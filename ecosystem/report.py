@@ -1,0 +1,124 @@
+"""Render analysis results as Markdown, CSV or JSON text (deterministic, no I/O)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .overlap import SIGNALS
+
+__all__ = ["to_json", "proposals_markdown", "proposals_csv", "overlaps_rows", "rows_csv", "rows_table"]
+
+
+def to_json(data) -> str:
+    """Serialise with sorted keys, UTF-8 letters kept, a trailing newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def rows_csv(rows: list[dict], columns: list[str]) -> str:
+    """Write rows as CSV with the given columns."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def rows_table(rows: list[dict], columns: list[str]) -> str:
+    """Align rows in plain-text columns."""
+    cells = [[str(r.get(c, "")) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join(lines) + "\n"
+
+
+def overlaps_rows(G, pairs: list[dict]) -> list[dict]:
+    """Flatten overlap pairs: one row per pair, per-signal Jaccard/containment columns."""
+    rows = []
+    for p in pairs:
+        row = {"a": p["a"], "a_name": G.nodes[p["a"]]["name"], "b": p["b"], "b_name": G.nodes[p["b"]]["name"], "score": f"{p['score']:.4f}"}
+        for s in SIGNALS:
+            v = p["signals"].get(s)
+            row[f"{s}_shared"] = v["shared"] if v else 0
+            row[f"{s}_jaccard"] = f"{v['jaccard']:.3f}" if v else "0.000"
+            row[f"{s}_containment_ab"] = f"{v['containment_ab']:.3f}" if v else "0.000"
+            row[f"{s}_containment_ba"] = f"{v['containment_ba']:.3f}" if v else "0.000"
+        rows.append(row)
+    return rows
+
+
+def proposals_csv(result: dict) -> str:
+    """One row per proposal member: proposal, rank, score, role (anchor/hub/member), regions."""
+    rows = []
+    for p in result["proposals"]:
+        hubs = {h["id"]: h for h in p["hubs"]}
+        for m in p["members"]:
+            role = "anchor" if m["id"] == p["anchor"]["id"] else "hub" if m["id"] in hubs else "member"
+            rows.append({
+                "proposal": p["id"], "rank": p["rank"], "score": p["score"], "member": m["id"], "name": m["name"], "kind": m["kind"],
+                "role": role, "hub_serves": "|".join(hubs[m["id"]]["serves"]) if m["id"] in hubs else "",
+                "themes": "|".join(t["id"] for t in p["themes"]), "critical_mass": p["critical_mass"]["verdict"],
+                "gaps": "|".join(r["requirement"] for r in p["requirements"] if r["status"] == "gap"),
+            })
+    for k in result["kept_separate"]:
+        rows.append({"proposal": "", "rank": "", "score": "", "member": k["id"], "name": k["name"], "kind": "", "role": "kept_separate", "hub_serves": "", "themes": "", "critical_mass": "", "gaps": k["why"]})
+    return rows_csv(rows, ["proposal", "rank", "score", "member", "name", "kind", "role", "hub_serves", "themes", "critical_mass", "gaps"])
+
+
+def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of=None) -> str:
+    """A report an analyst can read and defend: proposals, why, evidence, gaps, comparison."""
+    out = [f"# Consolidation proposals{f' (landscape as of {as_of})' if as_of else ''}", ""]
+    params = result["parameters"]
+    out.append(f"{len(result['proposals'])} proposals, {len(result['kept_separate'])} organisations kept separate. "
+               f"Groups: {params['method']} communities of the overlap projection (pairs scoring above {params['min_score']}), seed {params['seed']}. "
+               "Weights: " + ", ".join(f"{k} {v:g}" for k, v in params["weights"].items()) + ".")
+    out.append("")
+    for p in result["proposals"]:
+        out += [f"## {p['rank']}. {p['anchor']['name']} and {len(p['members']) - 1} more (score {p['score']:.3f})", ""]
+        out.append("**Members:** " + ", ".join(f"{m['name']} (`{m['id']}`)" for m in p["members"]))
+        out.append("")
+        out.append(f"**Anchor:** {p['anchor']['name']}: {p['anchor']['why']}.")
+        out.append("")
+        if p["hubs"]:
+            out.append("**Regional hubs:** " + "; ".join(f"{h['name']} for {', '.join(h['serves_names'])}" for h in p["hubs"]))
+        else:
+            out.append("**Regional hubs:** none needed beyond the anchor's regions (as far as the graph records)")
+        out.append("")
+        cm = p["critical_mass"]
+        out.append(f"**Critical mass:** {cm['stated_members']} stated members ({', '.join(cm['counted']) or 'none stated'}): {cm['verdict']} "
+                   f"of {cm['benchmark'][0]}-{cm['benchmark'][1]} active firms ([{cm['doc']}] \"{cm['quote']}\").")
+        out.append("")
+        out.append("**Themes:** " + (", ".join(t["name"] for t in p["themes"]) or "none recorded"))
+        out.append("")
+        out.append("**Overlap signals (pairs sharing):** " + ", ".join(f"{s} {n}" for s, n in sorted(p["signals"].items())))
+        out.append("")
+        out.append("**Evidence:**")
+        out.append("")
+        for e in p["evidence"]:
+            out.append(f"- {e['signal']}: {e['start']} {e['type']} {e['end']} — [{e['doc']}] \"{e['quote']}\"")
+        out.append("")
+        out.append("**Against the 2021-24 requirements (document 003):**")
+        out.append("")
+        for r in p["requirements"]:
+            out.append(f"- {r['requirement']}: **{r['status']}** — {r['detail']}")
+        out.append("")
+        if p["partners"]:
+            out.append("**Partners, not members:** " + ", ".join(f"{x['name']} ({x['kind'].replace('_', ' ')})" for x in p["partners"]))
+            out.append("")
+    out += ["## Kept separate", ""]
+    out += [f"- {k['name']} (`{k['id']}`): {k['why']}" for k in result["kept_separate"]] or ["- none"]
+    out += ["", "## Why some organisations are partners, not members", ""]
+    out += [f"- {kind.replace('_', ' ')}: {why}" for kind, why in result["partner_kinds"].items()]
+    if comparison is not None:
+        out += ["", "## Compared with the documents' recommendations", "",
+                "The recommendations were not used to make the proposals; they are compared here.", ""]
+        for c in comparison:
+            out.append(f"### {c['recommendation']} ({c['action']}, {c['status']}, {c['year']}): **{c['verdict']}**")
+            out.append("")
+            out.append(f"[{c['doc']}] \"{c['quote']}\"")
+            out.append("")
+            out += [f"- {r}" for r in c["reasons"]]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,253 @@
+"""Overlap signals, communities and proposal rules on small hand-made graphs."""
+
+import itertools
+import json
+import random
+
+import networkx as nx
+import pytest
+
+from ecosystem import build_graph, load_seeds
+from ecosystem.communities import k_clique_communities, overlap_projection, partition_communities
+from ecosystem.overlap import DEFAULT_WEIGHTS, SIGNALS, combined_score, pairwise_overlaps, signal_sets
+from ecosystem.proposals import (
+    anchor_ranking,
+    apply_proposals,
+    compare_with_recommendations,
+    landscape_metrics,
+    leagues,
+    propose,
+    recommendations_of,
+    requirement_gaps,
+)
+
+
+def eco():
+    """Three food clusters that overlap, one energy cluster, a trade association."""
+    G = nx.MultiDiGraph()
+    for n, kind, sub in [
+        ("food-a", "cluster_organisation", ""), ("food-b", "innovation_network", ""), ("food-c", "cluster_organisation", ""),
+        ("energy", "cluster_organisation", ""), ("assoc", "trade_association", ""), ("uni", "knowledge_institution", "university"),
+        ("firm1", "company", ""), ("firm2", "company", ""), ("firm3", "company", ""), ("firm4", "company", ""), ("prog", "programme", "programme"),
+        ("food", "theme", ""), ("power", "theme", ""), ("proj", "project", ""), ("ecei-gold", "label", ""),
+        ("region-midtjylland", "region", "region"), ("region-nordjylland", "region", "region"), ("danmark", "region", "area"),
+        ("viborg", "public_authority", "municipality"),
+    ]:
+        G.add_node(n, kind=kind, subtype=sub, name=n.title())
+    def e(u, t, v):
+        G.add_edge(u, v, type=t, doc="d", quote=f"{u} {t} {v}")
+    for f in ("firm1", "firm2"):
+        e(f, "MEMBER_OF", "food-a"); e(f, "MEMBER_OF", "food-b")
+    e("firm3", "MEMBER_OF", "food-c"); e("firm4", "MEMBER_OF", "energy")
+    for c in ("food-a", "food-b", "food-c"):
+        e(c, "WORKS_IN", "food")
+    e("energy", "WORKS_IN", "power"); e("assoc", "WORKS_IN", "food")
+    e("uni", "PARTNER_OF", "food-a"); e("uni", "PARTNER_OF", "food-c")
+    e("food-a", "FUNDED_BY", "prog"); e("food-b", "FUNDED_BY", "prog")
+    e("food-a", "SERVES", "region-midtjylland"); e("food-b", "LOCATED_IN", "viborg"); e("viborg", "PART_OF", "region-midtjylland")
+    e("food-c", "SERVES", "region-nordjylland"); e("food-a", "SERVES", "danmark")
+    e("food-a", "COLLABORATES_WITH", "food-c")
+    e("food-b", "PARTICIPATES_IN", "proj"); e("food-c", "PARTICIPATES_IN", "proj")
+    e("food-a", "HOLDS", "ecei-gold")
+    G.nodes["food-a"]["members"] = 120
+    G.nodes["food-b"]["members"] = 90
+    return G
+
+
+def brute(G, signal):
+    sets = signal_sets(G, signal)
+    out = {}
+    for a, b in itertools.combinations(sorted(sets), 2):
+        inter = sets[a] & sets[b]
+        if inter:
+            out[(a, b)] = (len(inter), len(inter) / len(sets[a] | sets[b]), len(inter) / len(sets[a]), len(inter) / len(sets[b]))
+    return out
+
+
+@pytest.mark.parametrize("signal", list(SIGNALS))
+def test_every_signal_matches_a_plain_set_computation(signal):
+    G = eco()
+    got = {(p["a"], p["b"]): p["signals"][signal] for p in pairwise_overlaps(G, signals=[signal]) if signal in p["signals"]}
+    want = brute(G, signal)
+    assert set(got) == set(want)
+    for k, (sh, jac, cab, cba) in want.items():
+        assert (got[k]["shared"], got[k]["jaccard"], got[k]["containment_ab"], got[k]["containment_ba"]) == (sh, pytest.approx(jac), pytest.approx(cab), pytest.approx(cba))
+
+
+def test_signal_sets_by_hand():
+    G = eco()
+    assert signal_sets(G, "members")["food-a"] == {"firm1", "firm2"}
+    assert signal_sets(G, "partners")["food-a"] == {"uni"}
+    assert signal_sets(G, "funders")["food-b"] == {"prog"}
+    assert signal_sets(G, "themes")["energy"] == {"power"}
+    assert signal_sets(G, "regions")["food-b"] == {"region-midtjylland"}  # via the municipality
+    assert signal_sets(G, "collaboration")["food-c"] == {"food-a", "food-c"}
+    assert signal_sets(G, "projects")["food-c"] == {"proj"}
+
+
+def test_containment_is_directional():
+    G = eco()
+    G.add_edge("firm1", "food-c", type="MEMBER_OF")
+    p = next(p for p in pairwise_overlaps(G, signals=["members"]) if (p["a"], p["b"]) == ("food-a", "food-c"))
+    # food-a {firm1, firm2}; food-c {firm3, firm1}: half of each inside the other
+    assert p["signals"]["members"]["containment_ab"] == 0.5 and p["signals"]["members"]["containment_ba"] == 0.5
+    G.remove_edge("firm3", "food-c")
+    p = next(p for p in pairwise_overlaps(G, signals=["members"]) if (p["a"], p["b"]) == ("food-a", "food-c"))
+    assert p["signals"]["members"]["containment_ab"] == 0.5 and p["signals"]["members"]["containment_ba"] == 1.0
+
+
+def test_combined_score_is_the_weighted_mean_of_all_signals():
+    sig = {"members": {"jaccard": 1.0}, "themes": {"jaccard": 0.5}}
+    assert combined_score(sig, {"members": 2, "themes": 1, "regions": 1}) == pytest.approx((2 + 0.5) / 4)
+    assert combined_score(sig) == pytest.approx((3 * 1.0 + 1.5 * 0.5) / sum(DEFAULT_WEIGHTS.values()))
+    with pytest.raises(ValueError, match="more than 0"):
+        combined_score(sig, {"members": 0})
+
+
+def test_unknown_weight_is_an_error():
+    with pytest.raises(ValueError, match="unknown signal"):
+        pairwise_overlaps(eco(), weights={"friendship": 1})
+
+
+def test_trade_associations_are_never_members_of_a_proposal():
+    out = propose(eco())
+    members = {m["id"] for p in out["proposals"] for m in p["members"]}
+    assert "assoc" not in members and members <= {"food-a", "food-b", "food-c", "energy"}
+    assert "trade_association" in out["partner_kinds"]
+
+
+def test_proposal_groups_the_food_clusters_and_keeps_energy_separate():
+    out = propose(eco())
+    (p,) = out["proposals"]
+    assert [m["id"] for m in p["members"]] == ["food-a", "food-b", "food-c"]
+    assert [k["id"] for k in out["kept_separate"]] == ["energy"]
+    assert out["kept_separate"][0]["why"] == "shares nothing recorded with any other cluster organisation"
+
+
+def test_anchor_prefers_national_reach_label_size():
+    G = eco()
+    ranking = anchor_ranking(G, ["food-a", "food-b", "food-c"])
+    assert ranking[0]["id"] == "food-a" and ranking[0]["national"] and ranking[0]["label"] == "ecei-gold"
+    p = propose(G)["proposals"][0]
+    assert p["anchor"]["id"] == "food-a"
+    assert "national reach" in p["anchor"]["why"] and "holds" in p["anchor"]["why"]
+
+
+def test_hubs_cover_regions_the_anchor_does_not():
+    p = propose(eco())["proposals"][0]
+    assert p["hubs"] == [{"id": "food-c", "name": "Food-C", "serves": ["region-nordjylland"], "serves_names": ["Region-Nordjylland"]}]
+
+
+def test_critical_mass_against_the_benchmark():
+    p = propose(eco())["proposals"][0]
+    assert p["critical_mass"]["stated_members"] == 210
+    assert p["critical_mass"]["verdict"] == "within the benchmark"
+
+
+def test_requirement_gaps():
+    G = eco()
+    gaps = {r["requirement"]: r["status"] for r in requirement_gaps(G, ["food-b", "food-c"], "food-b")}
+    assert gaps["ecei-gold-or-plan"] == "gap" and gaps["national-accessibility"] == "gap"
+    assert gaps["board-companies-and-knowledge-institutions"] == "met"
+    gaps = {r["requirement"]: r["status"] for r in requirement_gaps(G, ["food-a"], "food-a")}
+    assert gaps["ecei-gold-or-plan"] == "met" and gaps["national-accessibility"] == "met"
+    G.nodes["food-a"]["cvr"] = "12345678"
+    assert requirement_gaps(G, ["food-a"])[0]["status"] == "met"
+
+
+def test_evidence_carries_quotes():
+    p = propose(eco())["proposals"][0]
+    assert p["evidence"] and all(e["quote"] and e["doc"] for e in p["evidence"])
+
+
+def test_leagues_from_labels():
+    assert leagues(eco())["food-a"] == 1 and leagues(eco())["energy"] is None
+
+
+def test_communities_stable_and_overlapping():
+    P = nx.Graph()
+    P.add_weighted_edges_from([("a", "b", 1), ("b", "c", 1), ("a", "c", 1), ("c", "d", 1), ("d", "e", 1), ("c", "e", 1)])
+    kc = k_clique_communities(P, 3)
+    assert kc == {"kclique-1": ["a", "b", "c"], "kclique-2": ["c", "d", "e"]}  # c in both
+    assert partition_communities(P, method="louvain") == partition_communities(P, method="louvain")
+
+
+def test_leiden_when_installed():
+    pytest.importorskip("leidenalg")
+    P = overlap_projection(eco(), min_score=0.1)
+    a = partition_communities(P, method="leiden")
+    assert a == partition_communities(P, method="leiden")
+    assert ["food-a", "food-b", "food-c"] in a.values()
+
+
+def test_whatif_merges_and_reports():
+    G = eco()
+    out = propose(G)
+    H = apply_proposals(G, out["proposals"])
+    before, after = landscape_metrics(G), landscape_metrics(H)
+    assert (before["organisations"], after["organisations"]) == (4, 2)
+    assert before["regions_per_theme"] == {"Food": 2, "Power": 0} and after["regions_per_theme"] == {"Food": 2, "Power": 0}
+    assert after["total_pairwise_overlap"] < before["total_pairwise_overlap"]
+    assert "Food" in before["themes_with_several_organisations"] and "Food" not in after["themes_with_several_organisations"]
+    assert H.has_edge("firm3", "food-a") and not H.has_edge("firm4", "food-a") and H.nodes["food-a"]["merged"] == ["food-b", "food-c"]
+
+
+def test_comparison_verdicts():
+    G = eco()
+    out = propose(G)
+    recs = [
+        {"id": "r1", "action": "merge", "status": "recommended", "members": ["food-a", "food-b"], "anchor": "", "doc": "d", "quote": "q"},
+        {"id": "r2", "action": "merge", "status": "considered", "members": ["food-a", "energy"], "anchor": "", "doc": "d", "quote": "q"},
+        {"id": "r3", "action": "dialogue", "status": "decided", "members": ["food-a", "assoc"], "anchor": "", "doc": "d", "quote": "q"},
+    ]
+    got = {c["recommendation"]: c for c in compare_with_recommendations(G, out, recs)}
+    assert got["r1"]["verdict"] == "agree"
+    assert got["r2"]["verdict"] == "differ"
+    assert any("Assoc is a trade association" in r for r in got["r3"]["reasons"])
+
+
+def test_sparse_overlap_matches_networkx_on_random_graphs():
+    rng = random.Random(7)
+    for _ in range(5):
+        G = nx.MultiDiGraph()
+        orgs = [f"c{i}" for i in range(12)]
+        firms = [f"f{i}" for i in range(30)]
+        G.add_nodes_from(orgs, kind="cluster_organisation")
+        G.add_nodes_from(firms, kind="company")
+        for f in firms:
+            for c in rng.sample(orgs, rng.randint(0, 4)):
+                G.add_edge(f, c, type="MEMBER_OF")
+        B = nx.Graph((f, c) for f, c in G.edges() if True)
+        B.add_nodes_from(orgs)
+        proj = nx.bipartite.overlap_weighted_projected_graph(B, orgs, jaccard=True)
+        got = {(p["a"], p["b"]): p["signals"]["members"]["jaccard"] for p in pairwise_overlaps(G, signals=["members"])}
+        want = {tuple(sorted((u, v))): w for u, v, w in proj.edges(data="weight")}
+        assert got.keys() == want.keys()
+        for k in want:
+            assert got[k] == pytest.approx(want[k])
+
+
+def test_proposals_on_the_seeds_are_deterministic_and_independent_of_the_recommendations(tmp_path):
+    import shutil
+
+    from ecosystem.seeds import default_seeds_dir
+
+    a = json.dumps(propose(build_graph()), sort_keys=True)
+    assert a == json.dumps(propose(build_graph()), sort_keys=True)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(default_seeds_dir(), seeds)
+    (seeds / "recommendations.csv").write_text("id,action,members,anchor,hubs,status,year,doc,quote\n", encoding="utf-8")
+    assert load_seeds(seeds).recommendations == []
+    assert json.dumps(propose(build_graph(seeds)), sort_keys=True) == a
+
+
+def test_seed_proposals_make_sense():
+    """The documents' three big consolidations come out of the facts alone."""
+    G = build_graph()
+    out = propose(G)
+    groups = [{m["id"] for m in p["members"]} for p in out["proposals"]]
+    assert any({"danish-food-cluster", "foodnetwork", "future-food-innovation"} <= g for g in groups)
+    assert any({"mtic", "welfare-tech", "life-science-innovation-north-denmark"} <= g for g in groups)
+    assert any({"alucluster", "plastcluster", "staalklyngen"} <= g for g in groups)
+    verdicts = {c["recommendation"]: c["verdict"] for c in compare_with_recommendations(G, out, recommendations_of(load_seeds()))}
+    assert verdicts["food-national-cluster-structure-2017"] == "agree"
