@@ -8,7 +8,7 @@ WHERE $funder = '' OR funder.id = $funder OR toLower(funder.name) = toLower($fun
 WITH funder, recipient, collect(DISTINCT f.doc) AS docs
 ORDER BY recipient.name
 WITH funder, collect(recipient.name) AS recipients, collect(recipient.kind) AS recipient_kinds
-RETURN funder.id AS id, funder.name AS funder, funder.kind AS kind, funder.subtype AS subtype,
+RETURN funder.id AS id, funder.name AS name, funder.kind AS kind, funder.subtype AS subtype,
        COLLECT { MATCH (op:Entity)-[:OPERATES]->(funder) RETURN op.name ORDER BY op.name } AS operated_by,
        size(recipients) AS recipient_count, recipients, recipient_kinds
-ORDER BY funder.kind = 'programme' DESC, recipient_count DESC, funder
+ORDER BY kind = 'programme' DESC, recipient_count DESC, name

@@ -4,9 +4,9 @@
 // example: ecosystem query knowledge-institutions-top --param limit=5
 MATCH (k:KnowledgeInstitution)-[r]-(c:ClusterOrganisation)
 WHERE r.fact IS NOT NULL
-WITH k, c, collect(DISTINCT type(r)) AS types
+WITH DISTINCT k, c
 ORDER BY c.name
-WITH k, count(c) AS clusters, collect(c.name) AS cluster_names, collect(types) AS how
+WITH k, count(c) AS clusters, collect(c.name) AS cluster_names
 RETURN k.id AS id, k.name AS institution, k.subtype AS subtype, clusters, cluster_names
 ORDER BY clusters DESC, institution
 LIMIT $limit

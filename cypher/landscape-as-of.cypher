@@ -5,7 +5,7 @@
 // example: ecosystem query landscape-as-of --param year=2013
 MATCH (a:Entity)-[r]->(b:Entity)
 WHERE r.doc_year <= $year
-RETURN a.name AS start, type(r) AS type, b.name AS end, r.role AS role, r.year AS year,
+RETURN a.name AS subject, type(r) AS relation, b.name AS object, r.role AS role, r.year AS year,
        r.doc AS doc, r.doc_year AS doc_year, r.quote AS quote
-ORDER BY doc_year, type, start, end
+ORDER BY doc_year, relation, subject, object
 LIMIT $limit

@@ -10,6 +10,6 @@ WITH p,
 UNWIND CASE size(p.evidence_quotes) WHEN 0 THEN [null] ELSE range(0, size(p.evidence_quotes) - 1) END AS i
 RETURN p.id AS proposal, p.rank AS rank, p.score AS score, p.rationale AS rationale,
        members, anchors[0] AS anchor, hubs,
-       p.evidence_types[i] AS fact, p.evidence_starts[i] AS start, p.evidence_ends[i] AS end,
+       p.evidence_types[i] AS fact, p.evidence_starts[i] AS from_id, p.evidence_ends[i] AS to_id,
        p.evidence_docs[i] AS doc, p.evidence_quotes[i] AS quote
 ORDER BY i

@@ -5,9 +5,9 @@
 MATCH (t:Theme)
 WHERE t.id = $theme OR toLower(t.name) = toLower($theme)
    OR any(alias IN t.aliases WHERE toLower(alias) = toLower($theme))
-MATCH (o:Entity)-[w:WORKS_IN]->(t)
+MATCH (o:Entity)-[:WORKS_IN]->(t)
 OPTIONAL MATCH (o)-[:LOCATED_IN]->(r:Region)
-WITH t, coalesce(r.name, '(no region stated)') AS region, o, collect(DISTINCT w.doc) AS docs
+WITH DISTINCT t, coalesce(r.name, '(no region stated)') AS region, o
 ORDER BY o.name
 RETURN t.name AS theme, region, count(o) AS organisations,
        collect(o.name) AS names, collect(o.kind) AS kinds

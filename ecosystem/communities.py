@@ -23,7 +23,7 @@ def overlap_projection(G: nx.MultiDiGraph, *, pairs=None, weights=None, min_scor
     >>> G = nx.MultiDiGraph()
     >>> G.add_nodes_from(["a", "b", "c"], kind="cluster_organisation")
     >>> G.add_node("f", kind="company")
-    >>> G.add_edge("f", "a", type="MEMBER_OF"); G.add_edge("f", "b", type="MEMBER_OF")
+    >>> _ = G.add_edges_from([("f", "a"), ("f", "b")], type="MEMBER_OF")
     >>> P = overlap_projection(G, weights={"members": 1.0})
     >>> sorted(P.nodes), list(P.edges(data="weight"))
     (['a', 'b', 'c'], [('a', 'b', 1.0)])

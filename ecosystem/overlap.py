@@ -112,7 +112,7 @@ def signal_sets(G: nx.MultiDiGraph, signal: str, nodes=None) -> dict:
     >>> G = nx.MultiDiGraph()
     >>> G.add_nodes_from(["a", "b"], kind="cluster_organisation")
     >>> G.add_node("firm", kind="company")
-    >>> G.add_edge("firm", "a", type="MEMBER_OF"); G.add_edge("firm", "b", type="MEMBER_OF")
+    >>> _ = G.add_edges_from([("firm", "a"), ("firm", "b")], type="MEMBER_OF")
     >>> signal_sets(G, "members")
     {'a': {'firm'}, 'b': {'firm'}}
     """
@@ -182,8 +182,7 @@ def pairwise_overlaps(G: nx.MultiDiGraph, *, weights: dict | None = None, nodes=
     >>> G = nx.MultiDiGraph()
     >>> G.add_nodes_from(["a", "b"], kind="cluster_organisation")
     >>> G.add_nodes_from(["f1", "f2"], kind="company")
-    >>> G.add_edge("f1", "a", type="MEMBER_OF"); G.add_edge("f1", "b", type="MEMBER_OF")
-    >>> G.add_edge("f2", "a", type="MEMBER_OF")
+    >>> _ = G.add_edges_from([("f1", "a"), ("f1", "b"), ("f2", "a")], type="MEMBER_OF")
     >>> p = pairwise_overlaps(G, weights={"members": 1.0})
     >>> p[0]["a"], p[0]["b"], p[0]["score"], p[0]["signals"]["members"]["containment_ba"]
     ('a', 'b', 0.5, 1.0)
@@ -217,8 +216,7 @@ def overlap_evidence(G: nx.MultiDiGraph, a, b, signal: str, *, limit: int = 5) -
     >>> G = nx.MultiDiGraph()
     >>> G.add_nodes_from(["a", "b"], kind="cluster_organisation", name="x")
     >>> G.add_node("f", kind="company", name="Firm")
-    >>> G.add_edge("f", "a", type="MEMBER_OF", doc="d1", quote="Firm er medlem af a")
-    >>> G.add_edge("f", "b", type="MEMBER_OF", doc="d1", quote="Firm er medlem af b")
+    >>> _ = G.add_edges_from([("f", c, {"quote": f"Firm er medlem af {c}"}) for c in "ab"], type="MEMBER_OF", doc="d1")
     >>> [(e["item"], len(e["quotes"])) for e in overlap_evidence(G, "a", "b", "members")]
     [('f', 2)]
     """

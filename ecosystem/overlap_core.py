@@ -193,91 +193,115 @@ def pairwise_overlap(X, *, min_shared: int = 1) -> PairwiseOverlap:
     computed on the transpose: a column held by ``d`` rows creates the
     ``d (d - 1) / 2`` pairs of those rows, so columns held by a single row
     are dropped up front (they still count in ``|A|`` and ``|A | B|``).
-    The pairs are generated row-chunk by row-chunk as int64 keys
-    ``i * n_rows + j``, sorted and run-length counted; a chunk never holds
-    more than about four million generated pairs (or one row's worth, if
-    larger), so memory stays near the size of the output.
+    Each pair ``(i, j)`` is generated once per shared column as the integer
+    key ``i * n_rows + j`` (int32 below 46,341 rows), and the keys are sorted
+    and run-length counted. Work proceeds in chunks of consecutive ``i`` of
+    about four million generated keys each (or one row's worth, if larger),
+    so memory stays near the size of the output.
 
-    Time is ``O(sum_c d_c**2 + nnz)`` plus sorting; 20,000 rows by 3,000,000
-    columns with 5.5 million entries takes well under a second on one core
-    (see ``benchmarks/README.md``).
+    Time is ``O(sum_c d_c**2 + nnz)`` plus sorting, on one core; 20,000 rows
+    by 3,000,000 columns with 5.5 million entries takes about a second (see
+    ``benchmarks/README.md``).
     """
     X = _binary_csr(X)
     n_rows, n_cols = X.shape
     min_shared = max(int(min_shared), 1)
-    sizes = np.diff(X.indptr).astype(np.int64)
+    row_dtype = np.int32 if n_rows < 2**31 else np.int64
+    # Keys i * n_rows + j and positions into the nonzeros must both fit.
+    key_dtype = np.int32 if max(n_rows * n_rows, X.nnz) < 2**31 else np.int64
+    sizes = np.diff(X.indptr).astype(np.float64)
 
-    # A bool per column stays in cache where the int64 degrees would not.
-    shared_col = np.bincount(X.indices, minlength=n_cols) >= 2
-    keep = shared_col[X.indices]
-    del shared_col
-    kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
-    indptr = kept_before[X.indptr]
-    nnz = int(indptr[-1])
-    # The transpose lists, per column, its rows in increasing order; its data
-    # carries each entry's position in row order, linking the two layouts.
-    by_col = sparse.csr_matrix(
-        (np.arange(nnz, dtype=np.int64), X.indices[keep], indptr), shape=X.shape
-    ).tocsc()
-    del keep, kept_before
-    col_rows = by_col.indices.astype(np.int64)
-    col_end = np.repeat(by_col.indptr[1:], np.diff(by_col.indptr)).astype(np.int64)
-    # followers[k]: how many later rows share the column of row-order entry k.
-    followers = np.empty(nnz, dtype=np.int64)
-    followers[by_col.data] = col_end - np.arange(nnz) - 1
-    slot = np.empty(nnz, dtype=np.int64)
-    slot[by_col.data] = np.arange(nnz)
-    del by_col, col_end
-
-    generated_before = np.concatenate(([0], np.cumsum(followers)))[indptr]
-    keys, counts = [], []
+    col_rows, followers = _shared_columns(X, key_dtype)
+    # Rows [start, stop) form one chunk; a pair belongs to the chunk of its
+    # smaller row, so no pair is ever split between chunks.
+    generated = np.bincount(col_rows, weights=followers, minlength=n_rows)
+    generated_before = np.concatenate(([0.0], np.cumsum(generated)))
+    del generated
+    pieces = []
     start = 0
     while start < n_rows:
-        # Whole rows only, so a pair never straddles two chunks.
         stop = int(np.searchsorted(generated_before, generated_before[start] + _PAIR_BUDGET, "right")) - 1
         stop = min(max(stop, start + 1), n_rows)
-        k, c = _count_pairs(
-            np.repeat(np.arange(start, stop, dtype=np.int64), np.diff(indptr[start : stop + 1])),
-            slot[indptr[start] : indptr[stop]],
-            followers[indptr[start] : indptr[stop]],
-            col_rows,
-            n_rows,
-            min_shared,
+        if start == 0 and stop == n_rows:
+            entries = np.arange(len(col_rows), dtype=key_dtype)
+        else:
+            entries = np.flatnonzero((col_rows >= start) & (col_rows < stop)).astype(key_dtype)
+        key, shared = _count_pairs(entries, col_rows, followers, n_rows, min_shared)
+        row_i, row_j = np.divmod(key, key_dtype(max(n_rows, 1)))
+        del key
+        union = sizes[row_i] + sizes[row_j] - shared
+        pieces.append(
+            (
+                row_i.astype(row_dtype, copy=False),
+                row_j.astype(row_dtype, copy=False),
+                shared,
+                shared / union,
+                shared / sizes[row_i],
+                shared / sizes[row_j],
+            )
         )
-        keys.append(k)
-        counts.append(c)
+        del row_i, row_j, union, shared
         start = stop
-    del slot, followers, col_rows
+    del col_rows, followers
 
-    key = np.concatenate(keys) if keys else np.empty(0, dtype=np.int64)
-    shared = np.concatenate(counts) if counts else np.empty(0, dtype=np.int64)
-    row_i, row_j = np.divmod(key, n_rows) if n_rows else (key, key.copy())
+    fields = []
+    # One field at a time, so that only one field is ever held twice.
+    for f, dtype in enumerate([row_dtype, row_dtype, _count_dtype(n_cols)] + [np.float64] * 3):
+        fields.append(np.concatenate([p[f] for p in pieces]).astype(dtype, copy=False) if pieces else np.empty(0, dtype))
+        pieces = [p[:f] + (None,) + p[f + 1 :] for p in pieces]
+    return PairwiseOverlap(*fields)
+
+
+def _count_dtype(n_cols):
+    return np.int32 if n_cols < 2**31 else np.int64
+
+
+def _shared_columns(X, dtype):
+    """Return the transposed layout of `X` restricted to columns held by two or more rows.
+
+    ``col_rows`` lists, column after column, the rows holding it in increasing
+    order; ``followers[k]`` counts the entries after ``k`` in the same column,
+    i.e. the pairs that entry ``k`` starts.
+    """
+    n_rows, n_cols = X.shape
+    # A bool per column stays in cache where int64 degrees would not.
+    multi = np.bincount(X.indices, minlength=n_cols) >= 2
+    keep = multi[X.indices]
+    del multi
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), np.diff(X.indptr))[keep]
+    # Sorting (column, row) keys gives the transpose with rows in order;
+    # faster here than scipy's tocsc, which scatters over all n_cols columns.
+    key = X.indices[keep].astype(np.int64)
+    del keep
+    key *= max(n_rows, 1)
+    key += rows
+    del rows
+    key.sort()
+    col, col_rows = np.divmod(key, max(n_rows, 1))
     del key
-    size_i = sizes[row_i]
-    size_j = sizes[row_j]
-    return PairwiseOverlap(
-        row_i=row_i,
-        row_j=row_j,
-        shared=shared,
-        jaccard=shared / (size_i + size_j - shared),
-        containment_ij=shared / size_i,
-        containment_ji=shared / size_j,
-    )
+    nnz = len(col)
+    new_col = np.flatnonzero(np.concatenate(([True], col[1:] != col[:-1])))
+    del col
+    length = np.diff(np.append(new_col, nnz))
+    followers = np.repeat(new_col + length, length)
+    followers -= np.arange(1, nnz + 1)
+    return col_rows.astype(dtype), followers.astype(dtype)
 
 
-def _count_pairs(row, slot, followers, col_rows, n_rows, min_shared):
-    """Return sorted pair keys ``i * n_rows + j`` and their shared counts."""
-    total = int(followers.sum())
+def _count_pairs(entries, col_rows, followers, n_rows, min_shared):
+    """Return sorted pair keys ``i * n_rows + j`` started by `entries`, and their counts."""
+    f = followers[entries]
+    total = int(f.sum(dtype=np.int64))
     if total == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    # For entry (i, c) at column slot s, the later rows of c sit at
-    # col_rows[s + 1 : s + 1 + followers]; one repeat + arange lists them all.
-    offsets = np.cumsum(followers) - followers
-    later = np.repeat(slot + 1 - offsets, followers)
-    later += np.arange(total, dtype=np.int64)
+        return np.empty(0, dtype=col_rows.dtype), np.empty(0, dtype=np.int64)
+    # Entry k of column c pairs its row with col_rows[k + 1 : k + 1 + f[k]]:
+    # one repeat plus a running index lists all those later positions.
+    offsets = np.cumsum(f, dtype=col_rows.dtype) - f
+    later = np.repeat(entries + 1 - offsets, f)
+    later += np.arange(total, dtype=later.dtype)
     key = col_rows[later]
     del later
-    key += np.repeat(row * n_rows, followers)
+    key += np.repeat(col_rows[entries] * col_rows.dtype.type(n_rows), f)
     key.sort()
     starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
     count = np.diff(np.append(starts, total))

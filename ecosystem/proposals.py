@@ -80,7 +80,7 @@ def leagues(G: nx.MultiDiGraph) -> dict:
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_nodes_from(["a", "b"], kind="cluster_organisation"); G.add_node("ecei-gold", kind="label")
-    >>> G.add_edge("a", "ecei-gold", type="HOLDS")
+    >>> _ = G.add_edges_from([("a", "ecei-gold")], type="HOLDS")
     >>> leagues(G)
     {'a': 1, 'b': None}
     """
@@ -261,9 +261,7 @@ def propose(G: nx.MultiDiGraph, *, weights=None, min_score: float = 0.1, method:
     >>> G = nx.MultiDiGraph()
     >>> G.add_nodes_from(["a", "b", "c"], kind="cluster_organisation")
     >>> G.add_nodes_from(["f1", "f2"], kind="company")
-    >>> for f in ("f1", "f2"):
-    ...     for c in ("a", "b"):
-    ...         G.add_edge(f, c, type="MEMBER_OF", doc="d", quote=f"{f} i {c}")
+    >>> _ = G.add_edges_from([(f, c, {"quote": f"{f} i {c}"}) for f in ("f1", "f2") for c in "ab"], type="MEMBER_OF", doc="d")
     >>> out = propose(G)
     >>> [m["id"] for m in out["proposals"][0]["members"]], [k["id"] for k in out["kept_separate"]]
     (['a', 'b'], ['c'])

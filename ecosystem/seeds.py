@@ -117,7 +117,7 @@ def fact_id(*parts: str) -> str:
     """Return a stable short id for a fact from its defining fields.
 
     >>> fact_id("a", "MEMBER_OF", "b", "004_x", "quote")
-    'f-1bd3c9bc8f9a'
+    'f-4418cf32264d'
     """
     h = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
     return "f-" + h[:12]
