@@ -3,7 +3,7 @@
 // params: $graph (string, default ecosystem-leiden) — name of the in-memory GDS projection (replaced, then dropped)
 //         $gamma (float, default 1.0) — resolution: higher gives more, smaller communities
 // example: ecosystem query gds-leiden --param gamma=1.5
-CALL {
+CALL () {
   CALL gds.graph.drop($graph, false) YIELD graphName
   RETURN count(graphName) AS replaced
 }

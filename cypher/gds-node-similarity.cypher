@@ -4,7 +4,7 @@
 //         $top_k (int, default 10) — similar organisations kept per organisation
 //         $cutoff (float, default 0.1) — least similarity reported
 // example: ecosystem query gds-node-similarity --param top_k=5 --param cutoff=0.2
-CALL {
+CALL () {
   CALL gds.graph.drop($graph, false) YIELD graphName
   RETURN count(graphName) AS replaced
 }

@@ -309,6 +309,14 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
         rec_ids.setdefault(row["id"], row)
         if len(problems) == bad:
             seeds.recommendations.append(row)
+    # The analyses are compared with the recommendations and must never be fed by them, so
+    # no fact may rest on the sentence that states a recommendation.
+    rec_quotes = [(r["doc"], normalise_text(r["quote"]), r["id"]) for r in seeds.recommendations]
+    for row in list(seeds.relations) + list(seeds.attributes):
+        q = normalise_text(row["quote"])
+        hit = next((rid for doc, rq, rid in rec_quotes if doc == row["doc"] and len(q) >= 40 and (q in rq or rq in q)), None)
+        if hit:
+            problems.append(Problem(row.file, row.line, f"the quote is the sentence of recommendation {hit!r}", "facts are kept apart from the documents' recommendations", "cite a sentence that states the fact itself, or drop the row"))
     for name, target in (("requirements.csv", seeds.requirements), ("criteria.csv", seeds.criteria)):
         ids: dict[str, Row] = {}
         for row in raw[name]:
