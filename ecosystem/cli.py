@@ -184,11 +184,8 @@ def show(G, name):
     for attr in ATTRIBUTES:
         if attr in d:
             click.echo(f"  {attr} = {d[attr]}   [{d[attr + '_doc']}] \"{d[attr + '_quote']}\"")
-    rows = []
-    for u, v, e in G.out_edges(n, data=True):
-        rows.append((e["type"], "->", v, e))
-    for u, v, e in G.in_edges(n, data=True):
-        rows.append((e["type"], "<-", u, e))
+    rows = [(e["type"], "->", v, e) for _, v, e in G.out_edges(n, data=True)]
+    rows += [(e["type"], "<-", u, e) for u, _, e in G.in_edges(n, data=True)]
     rows.sort(key=lambda r: (r[0], r[1], G.nodes[r[2]]["name"], r[3]["doc"]))
     if rows:
         click.echo(f"  relations ({len(rows)}):")
@@ -289,7 +286,8 @@ def propose(G, fmt, output, min_score, method, compare, weight_pairs, seeds, as_
         ecosystem propose
         ecosystem propose --format json -o proposals.json --as-of 2013
     """
-    from .proposals import compare_with_recommendations, propose as run_propose, recommendations_of
+    from .proposals import compare_with_recommendations, recommendations_of
+    from .proposals import propose as run_propose
     from .report import proposals_csv, proposals_markdown, to_json
 
     result = run_propose(G, weights=_weights(weight_pairs), min_score=min_score, method=method)
@@ -315,7 +313,8 @@ def whatif(G, proposal, fmt, min_score):
     Example:
         ecosystem whatif 1 2
     """
-    from .proposals import apply_proposals, landscape_metrics, propose as run_propose
+    from .proposals import apply_proposals, landscape_metrics
+    from .proposals import propose as run_propose
     from .report import to_json
 
     result = run_propose(G, min_score=min_score)

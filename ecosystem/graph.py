@@ -128,7 +128,7 @@ def _apply_events(G: nx.MultiDiGraph, as_of: int) -> None:
         ((d["year"] or d["doc_year"], u, v, d["type"]) for u, v, d in G.edges(data=True) if d["type"] in _EVENTS),
         key=lambda e: (e[0], e[1], e[2]),
     )
-    for when, old, new, etype in events:
+    for when, old, new, _type in events:
         if when > as_of or old not in G or new not in G:
             continue
         target = G.nodes[new]

@@ -134,14 +134,6 @@ def _regions(G, n) -> list:
     return sorted(r for r in signal_sets(G, "regions", [n])[n] if r in _ALL_REGIONS)
 
 
-def _located(G, n) -> list:
-    out = set()
-    for _, v, t in G.out_edges(n, data="type"):
-        if t == "LOCATED_IN":
-            out |= {r for r in signal_sets(G, "regions", [n])[n] if r in _ALL_REGIONS} if G.nodes[v].get("subtype") != "region" else {v}
-    return sorted(out & set(_ALL_REGIONS))
-
-
 def _hubs(G, anchor, members) -> list[dict]:
     """Every member that brings a region the anchor does not cover becomes a regional hub."""
     home = set(_regions(G, anchor))

@@ -34,21 +34,21 @@ def eco():
         ("viborg", "public_authority", "municipality"),
     ]:
         G.add_node(n, kind=kind, subtype=sub, name=n.title())
-    def e(u, t, v):
+    facts = [
+        ("firm1", "MEMBER_OF", "food-a"), ("firm2", "MEMBER_OF", "food-a"), ("firm1", "MEMBER_OF", "food-b"),
+        ("firm2", "MEMBER_OF", "food-b"), ("firm3", "MEMBER_OF", "food-c"), ("firm4", "MEMBER_OF", "energy"),
+        ("food-a", "WORKS_IN", "food"), ("food-b", "WORKS_IN", "food"), ("food-c", "WORKS_IN", "food"),
+        ("energy", "WORKS_IN", "power"), ("assoc", "WORKS_IN", "food"),
+        ("uni", "PARTNER_OF", "food-a"), ("uni", "PARTNER_OF", "food-c"),
+        ("food-a", "FUNDED_BY", "prog"), ("food-b", "FUNDED_BY", "prog"),
+        ("food-a", "SERVES", "region-midtjylland"), ("food-b", "LOCATED_IN", "viborg"), ("viborg", "PART_OF", "region-midtjylland"),
+        ("food-c", "SERVES", "region-nordjylland"), ("food-a", "SERVES", "danmark"),
+        ("food-a", "COLLABORATES_WITH", "food-c"),
+        ("food-b", "PARTICIPATES_IN", "proj"), ("food-c", "PARTICIPATES_IN", "proj"),
+        ("food-a", "HOLDS", "ecei-gold"),
+    ]
+    for u, t, v in facts:
         G.add_edge(u, v, type=t, doc="d", quote=f"{u} {t} {v}")
-    for f in ("firm1", "firm2"):
-        e(f, "MEMBER_OF", "food-a"); e(f, "MEMBER_OF", "food-b")
-    e("firm3", "MEMBER_OF", "food-c"); e("firm4", "MEMBER_OF", "energy")
-    for c in ("food-a", "food-b", "food-c"):
-        e(c, "WORKS_IN", "food")
-    e("energy", "WORKS_IN", "power"); e("assoc", "WORKS_IN", "food")
-    e("uni", "PARTNER_OF", "food-a"); e("uni", "PARTNER_OF", "food-c")
-    e("food-a", "FUNDED_BY", "prog"); e("food-b", "FUNDED_BY", "prog")
-    e("food-a", "SERVES", "region-midtjylland"); e("food-b", "LOCATED_IN", "viborg"); e("viborg", "PART_OF", "region-midtjylland")
-    e("food-c", "SERVES", "region-nordjylland"); e("food-a", "SERVES", "danmark")
-    e("food-a", "COLLABORATES_WITH", "food-c")
-    e("food-b", "PARTICIPATES_IN", "proj"); e("food-c", "PARTICIPATES_IN", "proj")
-    e("food-a", "HOLDS", "ecei-gold")
     G.nodes["food-a"]["members"] = 120
     G.nodes["food-b"]["members"] = 90
     return G
