@@ -7,7 +7,7 @@ table) is derived from the definitions here, so there is one place to change.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "Kind",

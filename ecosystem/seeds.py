@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
