@@ -7,9 +7,10 @@ WHERE a.id < b.id
   // A member points at its cluster; a partnership counts in either direction.
   AND (type(ra) = 'PARTNER_OF' OR endNode(ra) = a)
   AND (type(rb) = 'PARTNER_OF' OR endNode(rb) = b)
-WITH a, b, x
+WITH DISTINCT a, b, x
 ORDER BY x.name
-WITH a, b, collect(DISTINCT x.name) AS shared
+WITH a, b, collect(x) AS shared
 WHERE size(shared) >= $k
-RETURN a.id AS a, a.name AS a_name, b.id AS b, b.name AS b_name, size(shared) AS shared_count, shared
+RETURN a.id AS a, a.name AS a_name, b.id AS b, b.name AS b_name, size(shared) AS shared_count,
+       [n IN shared | n.name] AS shared
 ORDER BY shared_count DESC, a, b

@@ -375,3 +375,14 @@ def leagues(G):
 
     for n, league in sorted(run_leagues(G).items(), key=lambda x: (x[1] or 9, x[0])):
         click.echo(f"{league or '-'}  {G.nodes[n]['name']}")
+
+
+def _register():
+    """Attach the commands that live in their own modules (Neo4j, plots, imports)."""
+    from .cli_neo4j import neo4j, query
+
+    cli.add_command(neo4j)
+    cli.add_command(query)
+
+
+_register()

@@ -18,7 +18,7 @@ import json
 import re
 import sys
 
-from .model import KINDS, REL_TYPES
+from .model import KINDS, REL_TYPES, kind_labels
 from .store import ENTITY_LABEL, NODE_PROPERTIES, RELATIONSHIP_PROPERTIES, WRITEBACK_SCHEMA, statements
 
 __all__ = ["CYPHER_VERSION", "FUNCTIONS", "PROCEDURES", "db_schema", "parse_signature"]
@@ -137,6 +137,21 @@ def _procedure(name: str, signature: str, mode: str) -> dict:
     }
 
 
+def _graph_schema() -> list[dict]:
+    """Every (start label, type, end label) the model allows: starts are free, ends per ``end_kinds``."""
+    node_labels = [ENTITY_LABEL, *(k.label for k in KINDS.values())]
+    segments = set()
+    for name, rel in REL_TYPES.items():
+        ends = [k for k, kind in KINDS.items() if not rel.end_kinds or {k, kind.parent} & set(rel.end_kinds)]
+        end_labels = {ENTITY_LABEL, *(label for k in ends for label in kind_labels(k))}
+        segments |= {(a, name, b) for a in node_labels for b in end_labels}
+    segments |= {(a, "OVERLAPS", b) for a in node_labels for b in node_labels}
+    segments |= {(a, "IN_COMMUNITY", "Community") for a in node_labels}
+    for t in ("PROPOSES_MEMBER", "PROPOSES_ANCHOR", "PROPOSES_HUB"):
+        segments |= {("Proposal", t, b) for b in node_labels}
+    return [{"from": a, "relType": t, "to": b} for a, t, b in sorted(segments)]
+
+
 def db_schema() -> dict:
     """Return the lint schema: the model's labels, relationship types and properties.
 
@@ -157,19 +172,27 @@ def db_schema() -> dict:
         "propertyKeys": sorted(set(props)),
         "functions": {CYPHER_VERSION: {n: _function(n, *spec) for n, spec in sorted(FUNCTIONS.items())}},
         "procedures": {CYPHER_VERSION: {n: _procedure(n, *spec) for n, spec in sorted(PROCEDURES.items())}},
+        "graphSchema": _graph_schema(),
         "defaultLanguage": CYPHER_VERSION,
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ecosystem.cypher_schema", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--statements", nargs="*", metavar="PATH", default=None,
-                        help="print the statements to lint (.cypher files or folders; default: the query library)")
+    parser.add_argument(
+        "--statements",
+        nargs="*",
+        metavar="PATH",
+        default=None,
+        help="print the statements to lint (.cypher files or folders; default: the query library)",
+    )
     args = parser.parse_args(argv)
     if args.statements is None:
         out = db_schema()
     else:
-        out = [{"source": s.source, "text": s.text, "params": list(s.params)} for s in statements(args.statements or None)]
+        out = [
+            {"source": s.source, "text": s.text, "params": list(s.params)} for s in statements(args.statements or None)
+        ]
     json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return 0

@@ -65,7 +65,16 @@ ENTITY_LABEL = "Entity"
 # What build_graph puts on nodes and edges (graph.py), plus each stated attribute with
 # its provenance. ``labels`` is not stored as a property: it becomes the node's labels.
 NODE_PROPERTIES: tuple[str, ...] = (
-    "id", "kind", "subtype", "name", "aliases", "doc", "doc_year", "quote", "first_year", "former",
+    "id",
+    "kind",
+    "subtype",
+    "name",
+    "aliases",
+    "doc",
+    "doc_year",
+    "quote",
+    "first_year",
+    "former",
     *(f"{a}{suffix}" for a in ATTRIBUTES for suffix in ("", "_doc", "_quote")),
 )
 RELATIONSHIP_PROPERTIES: tuple[str, ...] = ("fact", "role", "year", "doc", "doc_year", "quote")
@@ -76,8 +85,16 @@ WRITEBACK_SCHEMA: dict[str, tuple[str, ...]] = {
     "labels": ("Community", "Proposal"),
     "relationship_types": ("OVERLAPS", "IN_COMMUNITY", "PROPOSES_MEMBER", "PROPOSES_ANCHOR", "PROPOSES_HUB"),
     "property_keys": (
-        "score", "method", "rank", "rationale", "serves",
-        "evidence_docs", "evidence_quotes", "evidence_types", "evidence_starts", "evidence_ends",
+        "score",
+        "method",
+        "rank",
+        "rationale",
+        "serves",
+        "evidence_docs",
+        "evidence_quotes",
+        "evidence_types",
+        "evidence_starts",
+        "evidence_ends",
     ),
 }
 
@@ -194,8 +211,7 @@ class Neo4jRunner:
             password = password if password is not None else env.get("NEO4J_PASSWORD")
             if not password:
                 raise StoreUnavailable(
-                    f"no password for Neo4j user {self.user!r}: set NEO4J_PASSWORD (the one in .env) "
-                    "or pass --password"
+                    f"no password for Neo4j user {self.user!r}: set NEO4J_PASSWORD (the one in .env) or pass --password"
                 )
             scheme = self.uri.split("://", 1)[0] if "://" in self.uri else ""
             if not scheme.startswith(("bolt", "neo4j")):
@@ -359,7 +375,9 @@ def schema_statements(directory: str | Path | None = None) -> list[str]:
 def _props(data: Mapping[str, Any], skip: Iterable[str]) -> dict:
     """Properties to store: everything but ``skip``, None dropped, lists copied."""
     skip = set(skip)
-    return {k: list(v) if isinstance(v, (list, tuple)) else v for k, v in data.items() if k not in skip and v is not None}
+    return {
+        k: list(v) if isinstance(v, (list, tuple)) else v for k, v in data.items() if k not in skip and v is not None
+    }
 
 
 def _chunks(rows: Sequence, size: int) -> Iterator[Sequence]:
@@ -453,8 +471,8 @@ def load_graph(
     >>> G.add_node("arla", kind="company", name="Arla")
     >>> _ = G.add_edge("arla", "dfc", key="f-1", type="MEMBER_OF", doc="d1", quote="Arla ...")
     >>> r = RecordingRunner()
-    >>> load_graph(r, G, progress=False)
-    {'deleted': 0, 'nodes': 2, 'relationships': 1, 'statements': 3}
+    >>> load_graph(r, G, progress=False)  # 5 schema statements, 2 node label sets, 1 type
+    {'deleted': 0, 'nodes': 2, 'relationships': 1, 'statements': 8}
     >>> print(r.calls[-1].query)
     UNWIND $rows AS row
     MATCH (a:Entity) WHERE a.id = row.start
@@ -528,7 +546,7 @@ def ensure_gds(runner: Runner, *, needed_by: str = "this analysis") -> str:
             f"the Graph Data Science plugin is not installed in Neo4j at {where} ({needed_by} needs it): "
             "add graph-data-science to NEO4J_PLUGINS (docker-compose.yml does) and restart the server"
         ) from err
-    return rows[0]["version"] if rows else "unknown"
+    return str(rows[0].get("version", "unknown")) if rows else "unknown"
 
 
 # -- write-back ------------------------------------------------------------------------
@@ -594,9 +612,16 @@ def write_overlaps(runner: Runner, pairs: Iterable[Mapping], *, batch_size: int 
             if not _SIGNAL_RE.match(name):
                 raise ValueError(f"signal name {name!r} must be snake_case (it becomes a property name)")
             ab, ba = sig.get("containment_ab"), sig.get("containment_ba")
-            values = {"shared": sig.get("shared"), "jaccard": sig.get("jaccard"),
-                      "containment_ab": ba if swap else ab, "containment_ba": ab if swap else ba}
-            props.update({f"{name}_{k}": v for k, v in values.items() if v is not None})
+            values = {
+                "shared": sig.get("shared"),
+                "jaccard": sig.get("jaccard"),
+                "containment_ab": ba if swap else ab,
+                "containment_ba": ab if swap else ba,
+            }
+            # int()/float(): the analyses may hand over NumPy scalars.
+            props.update(
+                {f"{name}_{k}": int(v) if k == "shared" else float(v) for k, v in values.items() if v is not None}
+            )
         a, b = (b, a) if swap else (a, b)
         rows[(a, b)] = {"a": a, "b": b, "props": props}
     ordered = [rows[k] for k in sorted(rows)]
@@ -618,7 +643,10 @@ def write_communities(runner: Runner, memberships: Iterable[Mapping], *, batch_s
     {'rows': [{'entity': 'x', 'community': '3', 'method': 'leiden'}]}
     """
     rows = sorted(
-        ({"entity": str(m["entity"]), "community": str(m["community"]), "method": str(m["method"])} for m in memberships),
+        (
+            {"entity": str(m["entity"]), "community": str(m["community"]), "method": str(m["method"])}
+            for m in memberships
+        ),
         key=lambda r: (r["method"], r["community"], r["entity"]),
     )
     _require_entities(runner, [r["entity"] for r in rows])
@@ -632,7 +660,8 @@ def write_communities(runner: Runner, memberships: Iterable[Mapping], *, batch_s
 def write_proposals(runner: Runner, proposals: Iterable[Mapping], *, batch_size: int = 1000) -> int:
     """Replace the ``Proposal`` nodes with these proposals; return how many.
 
-    Each proposal ``{"id", "rank", "score", "anchor", "members": [{"id", "name"}],
+    Each proposal ``{"id", "rank", "score", "anchor" (an id, or a dict with "id" and
+    "why" as :func:`ecosystem.proposals.propose` gives), "members": [{"id", "name"}],
     "hubs": [{"id", "serves": [region ids]}], "rationale", "evidence": [{"doc", "quote",
     "start", "end", "type"}]}`` becomes ``(:Proposal {id, rank, score, rationale,
     evidence_docs, evidence_quotes, evidence_types, evidence_starts, evidence_ends})``
@@ -651,6 +680,12 @@ def write_proposals(runner: Runner, proposals: Iterable[Mapping], *, batch_size:
     nodes, links = [], {"PROPOSES_MEMBER": [], "PROPOSES_ANCHOR": [], "PROPOSES_HUB": []}
     for p in proposals:
         pid = str(p["id"])
+        # proposals.propose() gives the anchor as {"id", "name", "why", ...}; accept both.
+        anchor = p.get("anchor")
+        rationale = p.get("rationale")
+        if isinstance(anchor, Mapping):
+            rationale = rationale or anchor.get("why")
+            anchor = anchor.get("id")
         evidence = list(p.get("evidence", ()))
 
         def column(key, evidence=evidence):
@@ -660,7 +695,7 @@ def write_proposals(runner: Runner, proposals: Iterable[Mapping], *, batch_size:
             "id": pid,
             "rank": int(p["rank"]),
             "score": float(p["score"]),
-            "rationale": str(p.get("rationale") or ""),
+            "rationale": str(rationale or ""),
             "evidence_docs": column("doc"),
             "evidence_quotes": column("quote"),
             "evidence_types": column("type"),
@@ -670,8 +705,8 @@ def write_proposals(runner: Runner, proposals: Iterable[Mapping], *, batch_size:
         nodes.append({"id": pid, "props": props})
         for m in p.get("members", ()):
             links["PROPOSES_MEMBER"].append({"proposal": pid, "entity": str(m["id"]), "props": {}})
-        if p.get("anchor") is not None:
-            links["PROPOSES_ANCHOR"].append({"proposal": pid, "entity": str(p["anchor"]), "props": {}})
+        if anchor is not None:
+            links["PROPOSES_ANCHOR"].append({"proposal": pid, "entity": str(anchor), "props": {}})
         for h in p.get("hubs", ()):
             serves = [str(s) for s in h.get("serves", ())]
             links["PROPOSES_HUB"].append({"proposal": pid, "entity": str(h["id"]), "props": {"serves": serves}})
@@ -862,7 +897,10 @@ def run_query(runner: Runner, query: Query, values: Mapping[str, Any] | None = N
     params = bind_params(query, values or {})
     if query.uses_gds:
         ensure_gds(runner, needed_by=f"query {query.name}")
-    return runner.run(query.text, params, write=False)
+    try:
+        return runner.run(query.text, params, write=False)
+    except QueryError as err:
+        raise QueryError(f"{_shown(query.path)}: {err}") from err
 
 
 # -- every statement, for the lint -----------------------------------------------------
@@ -875,6 +913,14 @@ class Statement:
     source: str
     text: str
     params: tuple[str, ...]
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working directory when it is below it (shorter messages)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def statements(paths: Iterable[str | Path] | None = None) -> list[Statement]:
@@ -890,7 +936,7 @@ def statements(paths: Iterable[str | Path] | None = None) -> list[Statement]:
     for f in files:
         text = f.read_text(encoding="utf-8")
         names = () if f.name == SCHEMA_FILE else tuple(p.name for p in parse_query(text, f).params)
-        out.append(Statement(str(f), text, names))
+        out.append(Statement(_shown(f), text, names))
     here = "ecosystem/store.py"
     for kind in KINDS:
         out.append(Statement(f"{here} (load {kind} nodes)", _node_statement(kind_labels(kind)), ("rows",)))
