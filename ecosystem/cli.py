@@ -46,11 +46,16 @@ def graph_command(fn):
 
     @seeds_option
     @as_of_option
+    @click.option("--imports/--no-imports", default=True, show_default=True, help="Include the datasets imported with `ecosystem import`.")
+    @click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ECOSYSTEM_HOME",
+                  help="Import store (default $ECOSYSTEM_HOME or the per-user data directory).")
+    @click.option("--country", "countries", multiple=True, metavar="CC",
+                  help="With imports: keep only projects with a participant from this country (repeatable), e.g. --country DK.")
     @functools.wraps(fn)
     @_fail_cleanly
-    def wrapper(seeds_dir, as_of, **kwargs):
+    def wrapper(seeds_dir, as_of, imports, home, countries, **kwargs):
         seeds = load_seeds(seeds_dir)
-        G = graph_mod.build_graph(seeds, as_of=as_of)
+        G = graph_mod.build_graph(seeds, as_of=as_of, imports=imports, home=home, countries=countries or None)
         extra = {k: v for k, v in (("seeds", seeds), ("as_of", as_of)) if k in wants}
         return fn(G, **kwargs, **extra)
 
@@ -160,6 +165,10 @@ def stats(G, fmt):
     click.echo("\nrelationships by type")
     for k, v in s["relationships_by_type"].items():
         click.echo(f"  {k:<{width}} {v:>5}")
+    if "imported_organisations" in s:
+        click.echo("\nimported organisations")
+        for k, v in s["imported_organisations"].items():
+            click.echo(f"  {k:<{width}} {v:>5}")
 
 
 @cli.command()
@@ -379,10 +388,12 @@ def leagues(G):
 
 def _register():
     """Attach the commands that live in their own modules (Neo4j, plots, imports)."""
+    from .cli_import import import_group
     from .cli_neo4j import neo4j, query
 
     cli.add_command(neo4j)
     cli.add_command(query)
+    cli.add_command(import_group)
 
 
 _register()

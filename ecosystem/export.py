@@ -15,7 +15,7 @@ FORMATS = ("graphml", "gexf", "json")
 def _flat(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Copy of G with list values joined by '|' and None left out (GraphML has no lists)."""
     H = nx.MultiDiGraph()
-    H.graph.update({k: v for k, v in G.graph.items() if v is not None})
+    H.graph.update({k: v for k, v in G.graph.items() if isinstance(v, str | int | float | bool)})
     for n, d in G.nodes(data=True):
         H.add_node(n, **{k: "|".join(v) if isinstance(v, list) else v for k, v in d.items() if v is not None})
     for u, v, k, d in G.edges(keys=True, data=True):

@@ -28,7 +28,14 @@ def _value(attr: str, raw: str):
     return raw
 
 
-def build_graph(seeds: Seeds | str | Path | None = None, *, as_of: int | None = None) -> nx.MultiDiGraph:
+def build_graph(
+    seeds: Seeds | str | Path | None = None,
+    *,
+    as_of: int | None = None,
+    imports: bool = False,
+    home: str | Path | None = None,
+    countries=None,
+) -> nx.MultiDiGraph:
     """Build the ecosystem graph from seed files.
 
     Parameters
@@ -41,6 +48,13 @@ def build_graph(seeds: Seeds | str | Path | None = None, *, as_of: int | None = 
         had ended by then are left out, and renames and mergers dated up to that year are
         applied (the old node is folded into the new one, its names kept as aliases).
         ``None`` gives the whole evidence graph: every fact, renames kept as edges.
+    imports : bool
+        Also merge the datasets imported with ``ecosystem import`` (see
+        :func:`ecosystem.imports.add_imports`), linked to the seed entities they resolve to.
+    home : path, optional
+        The import store (default ``$ECOSYSTEM_HOME`` or the per-user data directory).
+    countries : iterable of str, optional
+        With ``imports``, keep only projects with a participant from these countries.
 
     Returns
     -------
@@ -119,6 +133,13 @@ def build_graph(seeds: Seeds | str | Path | None = None, *, as_of: int | None = 
         _apply_events(G, as_of)
         ended = [n for n, d in G.nodes(data=True) if d.get("ended") is not None and d["ended"] <= as_of]
         G.remove_nodes_from(ended)
+    if imports:
+        from .imports import add_imports  # lazy: the importers are only needed here
+
+        from .imports import list_imports
+
+        add_imports(G, home, as_of=as_of, countries=countries)
+        G.graph["imports"] = {i["name"]: i["organisations"] for i in list_imports(home)}
     return G
 
 
@@ -188,12 +209,15 @@ def graph_stats(G: nx.MultiDiGraph) -> dict:
     types: dict[str, int] = {}
     for _, _, t in G.edges(data="type"):
         types[t] = types.get(t, 0) + 1
-    return {
+    out = {
         "nodes": G.number_of_nodes(),
         "relationships": G.number_of_edges(),
         "nodes_by_kind": dict(sorted(kinds.items())),
         "relationships_by_type": dict(sorted(types.items())),
     }
+    if G.graph.get("imports"):
+        out["imported_organisations"] = dict(sorted(G.graph["imports"].items()))
+    return out
 
 
 def document_years(seeds: Seeds | None = None) -> list[int]:

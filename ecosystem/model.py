@@ -145,6 +145,7 @@ ATTRIBUTES: dict[str, Attribute] = {
         Attribute("ended", "year", "Year ended, closed or merged away."),
         Attribute("members", "int", "Number of members or firms, as stated."),
         Attribute("cvr", "cvr", "Danish CVR number (8 digits)."),
+        Attribute("pic", "str", "EU participant identification code (CORDIS PIC)."),
         Attribute("national", "bool", "Stated to have national reach."),
         Attribute("website", "str", "Website as written."),
         Attribute("budget_mdkk", "float", "Budget in million DKK, as stated."),

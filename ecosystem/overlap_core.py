@@ -21,8 +21,9 @@ __all__ = [
     "overlap_graph",
 ]
 
-# Upper bound on (row, column, later row) triples materialised at once; each
-# costs about 40 bytes in flight, so 2**22 keeps a chunk near 170 MB.
+# Upper bound on pair keys generated at once (one per pair and shared
+# column); each costs about 25 bytes in flight with int32 keys, 50 with
+# int64, so a chunk stays near 100-200 MB whatever the input size.
 _PAIR_BUDGET = 1 << 22
 
 
@@ -30,15 +31,17 @@ class PairwiseOverlap(NamedTuple):
     """Overlap of every pair of rows ``i < j`` sharing at least one column.
 
     All fields are 1-D arrays of the same length (the number of pairs), sorted
-    by ``(row_i, row_j)``. ``len(result.row_i)`` is the number of pairs.
+    by ``(row_i, row_j)``. ``len(result.row_i)`` is the number of pairs. The
+    integer fields are int32 (int64 only past 2**31 rows or columns), which
+    halves their memory at tens of millions of pairs.
     """
 
     row_i: np.ndarray
-    """First row of the pair (int64)."""
+    """First row of the pair (int32)."""
     row_j: np.ndarray
-    """Second row of the pair, always ``> row_i`` (int64)."""
+    """Second row of the pair, always ``> row_i`` (int32)."""
     shared: np.ndarray
-    """``|A_i & A_j|`` (int64)."""
+    """``|A_i & A_j|`` (int32)."""
     jaccard: np.ndarray
     """``|A_i & A_j| / |A_i | A_j|`` (float64)."""
     containment_ij: np.ndarray
@@ -125,9 +128,7 @@ def incidence_matrix(
 
     indptr = np.zeros(len(row_index) + 1, dtype=np.int64)
     np.cumsum([len(adj) for adj in adjacency], out=indptr[1:])
-    indices = np.fromiter(
-        map(position.__getitem__, chain.from_iterable(adjacency)), dtype=np.int64, count=indptr[-1]
-    )
+    indices = np.fromiter(map(position.__getitem__, chain.from_iterable(adjacency)), dtype=np.int64, count=indptr[-1])
     X = sparse.csr_matrix(
         (np.ones(len(indices), dtype=np.int32), indices, indptr),
         shape=(len(row_index), len(col_index)),
@@ -194,8 +195,8 @@ def pairwise_overlap(X, *, min_shared: int = 1) -> PairwiseOverlap:
     ``d (d - 1) / 2`` pairs of those rows, so columns held by a single row
     are dropped up front (they still count in ``|A|`` and ``|A | B|``).
     Each pair ``(i, j)`` is generated once per shared column as the integer
-    key ``i * n_rows + j`` (int32 below 46,341 rows), and the keys are sorted
-    and run-length counted. Work proceeds in chunks of consecutive ``i`` of
+    key ``(i << b) | j`` with ``b`` bits per row number (int32 up to 32,768
+    rows, else int64), and the keys are sorted and run-length counted. Work proceeds in chunks of consecutive ``i`` of
     about four million generated keys each (or one row's worth, if larger),
     so memory stays near the size of the output.
 
@@ -207,11 +208,14 @@ def pairwise_overlap(X, *, min_shared: int = 1) -> PairwiseOverlap:
     n_rows, n_cols = X.shape
     min_shared = max(int(min_shared), 1)
     row_dtype = np.int32 if n_rows < 2**31 else np.int64
-    # Keys i * n_rows + j and positions into the nonzeros must both fit.
-    key_dtype = np.int32 if max(n_rows * n_rows, X.nnz) < 2**31 else np.int64
+    # A pair is the key (i << shift) | j, which sorts like (i, j) and splits
+    # with a shift and a mask instead of a division.
+    shift = max(int(n_rows - 1).bit_length(), 1)
+    # Keys and positions into the nonzeros must both fit the dtype.
+    key_dtype = np.int32 if 2 * shift < 31 and X.nnz < 2**31 else np.int64
     sizes = np.diff(X.indptr).astype(np.float64)
 
-    col_rows, followers = _shared_columns(X, key_dtype)
+    col_rows, followers = _shared_columns(X, shift, key_dtype)
     # Rows [start, stop) form one chunk; a pair belongs to the chunk of its
     # smaller row, so no pair is ever split between chunks.
     generated = np.bincount(col_rows, weights=followers, minlength=n_rows)
@@ -226,28 +230,34 @@ def pairwise_overlap(X, *, min_shared: int = 1) -> PairwiseOverlap:
             entries = np.arange(len(col_rows), dtype=key_dtype)
         else:
             entries = np.flatnonzero((col_rows >= start) & (col_rows < stop)).astype(key_dtype)
-        key, shared = _count_pairs(entries, col_rows, followers, n_rows, min_shared)
-        row_i, row_j = np.divmod(key, key_dtype(max(n_rows, 1)))
+        key, shared = _count_pairs(entries, col_rows, followers, shift, min_shared)
+        del entries
+        row_i = (key >> shift).astype(row_dtype, copy=False)
+        row_j = (key & ((1 << shift) - 1)).astype(row_dtype, copy=False)
         del key
-        union = sizes[row_i] + sizes[row_j] - shared
+        size_i = sizes[row_i]
+        size_j = sizes[row_j]
+        shared_f = shared.astype(np.float64)
+        union = size_i + size_j
+        union -= shared_f
         pieces.append(
             (
-                row_i.astype(row_dtype, copy=False),
-                row_j.astype(row_dtype, copy=False),
-                shared,
-                shared / union,
-                shared / sizes[row_i],
-                shared / sizes[row_j],
+                row_i,
+                row_j,
+                shared.astype(_count_dtype(n_cols)),
+                np.divide(shared_f, union, out=union),
+                np.divide(shared_f, size_i, out=size_i),
+                np.divide(shared_f, size_j, out=size_j),
             )
         )
-        del row_i, row_j, union, shared
+        del row_i, row_j, size_i, size_j, shared, shared_f, union
         start = stop
     del col_rows, followers
 
     fields = []
     # One field at a time, so that only one field is ever held twice.
     for f, dtype in enumerate([row_dtype, row_dtype, _count_dtype(n_cols)] + [np.float64] * 3):
-        fields.append(np.concatenate([p[f] for p in pieces]).astype(dtype, copy=False) if pieces else np.empty(0, dtype))
+        fields.append(np.concatenate([p[f] for p in pieces]) if pieces else np.empty(0, dtype))
         pieces = [p[:f] + (None,) + p[f + 1 :] for p in pieces]
     return PairwiseOverlap(*fields)
 
@@ -256,7 +266,7 @@ def _count_dtype(n_cols):
     return np.int32 if n_cols < 2**31 else np.int64
 
 
-def _shared_columns(X, dtype):
+def _shared_columns(X, shift, dtype):
     """Return the transposed layout of `X` restricted to columns held by two or more rows.
 
     ``col_rows`` lists, column after column, the rows holding it in increasing
@@ -273,35 +283,38 @@ def _shared_columns(X, dtype):
     # faster here than scipy's tocsc, which scatters over all n_cols columns.
     key = X.indices[keep].astype(np.int64)
     del keep
-    key *= max(n_rows, 1)
-    key += rows
+    key <<= shift
+    key |= rows
     del rows
     key.sort()
-    col, col_rows = np.divmod(key, max(n_rows, 1))
+    col_rows = (key & ((1 << shift) - 1)).astype(dtype)
+    key >>= shift
+    nnz = len(key)
+    new_col = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
     del key
-    nnz = len(col)
-    new_col = np.flatnonzero(np.concatenate(([True], col[1:] != col[:-1])))
-    del col
     length = np.diff(np.append(new_col, nnz))
-    followers = np.repeat(new_col + length, length)
-    followers -= np.arange(1, nnz + 1)
-    return col_rows.astype(dtype), followers.astype(dtype)
+    followers = np.repeat((new_col + length).astype(dtype), length)
+    followers -= np.arange(1, nnz + 1, dtype=dtype)
+    return col_rows, followers
 
 
-def _count_pairs(entries, col_rows, followers, n_rows, min_shared):
-    """Return sorted pair keys ``i * n_rows + j`` started by `entries`, and their counts."""
+def _count_pairs(entries, col_rows, followers, shift, min_shared):
+    """Return sorted pair keys ``(i << shift) | j`` started by `entries`, and their counts."""
     f = followers[entries]
     total = int(f.sum(dtype=np.int64))
     if total == 0:
         return np.empty(0, dtype=col_rows.dtype), np.empty(0, dtype=np.int64)
+    if total >= 2**31:
+        # One huge row can outgrow int32 positions even when keys fit.
+        entries, f = entries.astype(np.int64), f.astype(np.int64)
     # Entry k of column c pairs its row with col_rows[k + 1 : k + 1 + f[k]]:
     # one repeat plus a running index lists all those later positions.
-    offsets = np.cumsum(f, dtype=col_rows.dtype) - f
+    offsets = np.cumsum(f, dtype=f.dtype) - f
     later = np.repeat(entries + 1 - offsets, f)
     later += np.arange(total, dtype=later.dtype)
     key = col_rows[later]
     del later
-    key += np.repeat(col_rows[entries] * col_rows.dtype.type(n_rows), f)
+    key |= np.repeat(col_rows[entries] << shift, f)
     key.sort()
     starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
     count = np.diff(np.append(starts, total))
@@ -383,6 +396,7 @@ def overlap_graph(
             ov.jaccard.tolist(),
             ov.containment_ij.tolist(),
             ov.containment_ji.tolist(),
+            strict=True,
         )
     )
     return H

@@ -76,8 +76,15 @@ NODE_PROPERTIES: tuple[str, ...] = (
     "first_year",
     "former",
     *(f"{a}{suffix}" for a in ATTRIBUTES for suffix in ("", "_doc", "_quote")),
+    # provenance and extras of imported data (ecosystem.imports)
+    "dataset",
+    "file",
+    "row",
+    "imported",
+    "nuts",
+    "kind_source",
 )
-RELATIONSHIP_PROPERTIES: tuple[str, ...] = ("fact", "role", "year", "doc", "doc_year", "quote")
+RELATIONSHIP_PROPERTIES: tuple[str, ...] = ("fact", "role", "year", "doc", "doc_year", "quote", "dataset", "file", "row", "amount")
 
 # Labels, relationship types and property keys that only the write-back functions create.
 # cypher_schema.py adds them to the lint schema; keep this the one list of them.

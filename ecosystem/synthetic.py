@@ -113,9 +113,7 @@ def synthetic_incidence(
     few seconds.
     """
     if n_clusters < 1 or n_members < 1:
-        raise ValueError(
-            f"n_clusters={n_clusters} and n_members={n_members} must both be >= 1"
-        )
+        raise ValueError(f"n_clusters={n_clusters} and n_members={n_members} must both be >= 1")
     for name, value in (("grouped", grouped), ("within", within)):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{name}={value} must be between 0 and 1")
@@ -210,23 +208,16 @@ def synthetic_ecosystem(
     >>> groups == {c: G.nodes[c]["group"] for c in clusters}
     True
     """
-    X, group_of = synthetic_incidence(
-        n_clusters, n_members, n_groups=n_groups, seed=seed, **kwargs
-    )
+    X, group_of = synthetic_incidence(n_clusters, n_members, n_groups=n_groups, seed=seed, **kwargs)
     cw = len(str(n_clusters - 1))
     mw = len(str(n_members - 1))
     clusters = [f"C{i:0{cw}d}" for i in range(n_clusters)]
     members = [f"M{j:0{mw}d}" for j in range(n_members)]
-    groups = dict(zip(clusters, group_of.tolist()))
+    groups = dict(zip(clusters, group_of.tolist(), strict=True))
 
     G = nx.Graph()
-    G.add_nodes_from(
-        (c, {"bipartite": 0, "kind": "cluster_organisation", "group": groups[c]})
-        for c in clusters
-    )
+    G.add_nodes_from((c, {"bipartite": 0, "kind": "cluster_organisation", "group": groups[c]}) for c in clusters)
     G.add_nodes_from(members, bipartite=1, kind="member")
     rows = np.repeat(np.arange(n_clusters), np.diff(X.indptr))
-    G.add_edges_from(
-        (clusters[i], members[j]) for i, j in zip(rows.tolist(), X.indices.tolist())
-    )
+    G.add_edges_from((clusters[i], members[j]) for i, j in zip(rows.tolist(), X.indices.tolist(), strict=True))
     return SyntheticEcosystem(G, clusters, groups)
