@@ -390,6 +390,9 @@ def _register():
     """Attach the commands that live in their own modules (Neo4j, plots, imports)."""
     from .cli_import import import_group
     from .cli_neo4j import neo4j, query
+    from .cli_plot import plot
+
+    cli.add_command(plot)
 
     cli.add_command(neo4j)
     cli.add_command(query)
