@@ -134,9 +134,7 @@ def build_graph(
         ended = [n for n, d in G.nodes(data=True) if d.get("ended") is not None and d["ended"] <= as_of]
         G.remove_nodes_from(ended)
     if imports:
-        from .imports import add_imports  # lazy: the importers are only needed here
-
-        from .imports import list_imports
+        from .imports import add_imports, list_imports  # lazy: only needed here
 
         add_imports(G, home, as_of=as_of, countries=countries)
         G.graph["imports"] = {i["name"]: i["organisations"] for i in list_imports(home)}
