@@ -135,16 +135,19 @@ def _regions(G, n) -> list:
 
 
 def _hubs(G, anchor, members) -> list[dict]:
-    """Every member that brings a region the anchor does not cover becomes a regional hub."""
+    """Give every region the group serves, and the anchor does not, one member as its hub.
+
+    The hub for a region is the member located there, else the member serving the fewest
+    regions (the most regional one), then by id, so each region has exactly one hub.
+    """
     home = set(_regions(G, anchor))
-    hubs = []
-    for m in members:
-        if m == anchor:
-            continue
-        extra = sorted(set(_regions(G, m)) - home)
-        if extra:
-            hubs.append({"id": m, "name": _name(G, m), "serves": extra, "serves_names": [_name(G, r) for r in extra]})
-    return hubs
+    serves = {m: set(_regions(G, m)) for m in members if m != anchor}
+    located = {m: {r for _, r, t in G.out_edges(m, data="type") if t == "LOCATED_IN"} for m in serves}
+    chosen: dict[str, list] = {}
+    for region in sorted(set().union(set(), *serves.values()) - home):
+        candidates = sorted((m for m in serves if region in serves[m]), key=lambda m: (region not in located[m], len(serves[m]), m))
+        chosen.setdefault(candidates[0], []).append(region)
+    return [{"id": m, "name": _name(G, m), "serves": rs, "serves_names": [_name(G, r) for r in rs]} for m, rs in sorted(chosen.items())]
 
 
 def requirement_gaps(G: nx.MultiDiGraph, members, anchor=None) -> list[dict]:
@@ -169,10 +172,12 @@ def requirement_gaps(G: nx.MultiDiGraph, members, anchor=None) -> list[dict]:
         ("single-private-legal-entity-own-cvr",
          "unknown" if not cvr else "met",
          f"built on {_name(G, anchor)} (CVR {cvr})" if cvr else f"the merged organisation must be one private legal entity with its own CVR; no CVR is recorded for {_name(G, anchor)}"),
+        # The documents never describe boards: what can be checked is whether companies and
+        # knowledge institutions are around the organisation to sit on one.
         ("board-companies-and-knowledge-institutions",
-         "met" if {"company", "knowledge_institution"} <= kinds else "gap",
+         "met" if {"company", "knowledge_institution"} <= kinds else "unknown",
          "companies and knowledge institutions are already members or partners" if {"company", "knowledge_institution"} <= kinds
-         else "missing among members and partners: " + ", ".join(k for k in ("company", "knowledge_institution") if k not in kinds)),
+         else "none recorded among members and partners: " + ", ".join(k.replace("_", " ") for k in ("company", "knowledge_institution") if k not in kinds)),
         ("ecei-gold-or-plan",
          "met" if gold else "gap",
          f"{', '.join(_name(G, m) for m in gold)} holds ECEI Gold" if gold else "no member holds ECEI Gold: a plan for gold certification is needed"),

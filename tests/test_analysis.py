@@ -256,3 +256,20 @@ def test_seed_proposals_make_sense():
     alu = comparison["alucluster-plastcluster-staalklyngen-merger-2012"]
     assert alu["verdict"] == "differ"
     assert any(r.startswith("overlap AluCluster – PlastCluster: ") for r in alu["reasons"])
+
+
+def test_each_region_gets_one_hub_preferring_the_member_located_there():
+    G = eco()
+    G.add_edge("food-b", "region-nordjylland", type="SERVES")  # food-b now serves two regions
+    G.add_edge("food-c", "region-nordjylland", type="LOCATED_IN")
+    p = propose(G)["proposals"][0]
+    regions = [r for h in p["hubs"] for r in h["serves"]]
+    assert len(regions) == len(set(regions))
+    assert {h["id"]: h["serves"] for h in p["hubs"]} == {"food-c": ["region-nordjylland"]}
+
+
+def test_board_requirement_is_unknown_without_companies_or_institutions_around():
+    G = eco()
+    (check,) = [r for r in requirement_gaps(G, ["energy"], "energy") if r["requirement"] == "board-companies-and-knowledge-institutions"]
+    assert check == {"requirement": "board-companies-and-knowledge-institutions", "status": "unknown",
+                     "detail": "none recorded among members and partners: knowledge institution"}
