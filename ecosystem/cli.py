@@ -10,34 +10,11 @@ from pathlib import Path
 import click
 
 from . import graph as graph_mod
-from .errors import EcosystemError
+from .cli_common import as_of_option, fail_cleanly, seeds_option
 from .export import FORMATS, export_graph
 from .seeds import load_seeds, read_seeds, verify_quotes
 
 __all__ = ["cli"]
-
-
-def _fail_cleanly(fn):
-    """Turn the package's own errors into a one-line message and exit code 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except EcosystemError as err:
-            raise click.ClickException(str(err)) from err
-
-    return wrapper
-
-
-seeds_option = click.option(
-    "--seeds", "seeds_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Seed directory (default: the seeds shipped with the package).",
-)
-as_of_option = click.option(
-    "--as-of", type=click.IntRange(1800, 2100), default=None, metavar="YEAR",
-    help="The landscape as known in YEAR: later facts, ended organisations out; renames applied.",
-)
 
 
 def graph_command(fn):
@@ -52,7 +29,7 @@ def graph_command(fn):
     @click.option("--country", "countries", multiple=True, metavar="CC",
                   help="With imports: keep only projects with a participant from this country (repeatable), e.g. --country DK.")
     @functools.wraps(fn)
-    @_fail_cleanly
+    @fail_cleanly
     def wrapper(seeds_dir, as_of, imports, home, countries, **kwargs):
         seeds = load_seeds(seeds_dir)
         G = graph_mod.build_graph(seeds, as_of=as_of, imports=imports, home=home, countries=countries or None)

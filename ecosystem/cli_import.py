@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import click
 
-from .errors import EcosystemError
+from .cli_common import fail_cleanly
 
 __all__ = ["import_group"]
-
-
-def _fail_cleanly(fn):
-    """Turn the package's own errors into a one-line message and exit code 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except EcosystemError as err:
-            raise click.ClickException(str(err)) from err
-
-    return wrapper
 
 
 _file = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -88,7 +74,7 @@ def _store(dataset, home, seeds_dir, review, G=None) -> None:
 @click.option("--remove", metavar="NAME", default=None, help="Remove the stored import NAME.")
 @home_option
 @click.pass_context
-@_fail_cleanly
+@fail_cleanly
 def import_group(ctx, list_, remove, home):
     """Import real data (CORDIS H2020, structural funds, membership lists) into the local store.
 
@@ -146,7 +132,7 @@ def import_group(ctx, list_, remove, home):
     help="rcn -> programme part file (default: h2020_programme_parts.csv[.gz] beside PATH).",
 )
 @_common
-@_fail_cleanly
+@fail_cleanly
 def cordis(path, organisations_path, programmes_path, name, review, seeds_dir, encoding, home):
     """Import Horizon 2020 participations (CORDIS), with names from the organisations file.
 
@@ -164,7 +150,7 @@ def cordis(path, organisations_path, programmes_path, name, review, seeds_dir, e
 @import_group.command("structural-funds")
 @click.argument("path", type=_file)
 @_common
-@_fail_cleanly
+@fail_cleanly
 def structural_funds(path, name, review, seeds_dir, encoding, home):
     """Import the Danish ERDF/ESF list of operations (2007-13 or 2014-20, told by the header).
 
@@ -180,7 +166,7 @@ def structural_funds(path, name, review, seeds_dir, encoding, home):
 @import_group.command("members")
 @click.argument("path", type=_file)
 @_common
-@_fail_cleanly
+@fail_cleanly
 def members(path, name, review, seeds_dir, encoding, home):
     """Import an analyst's membership list: CSV with the header cluster,member,cvr,municipality.
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import functools
 import io
 import json
 from pathlib import Path
@@ -15,25 +14,12 @@ from pathlib import Path
 import click
 
 from . import store
-from .errors import EcosystemError
+from .cli_common import as_of_option, fail_cleanly, seeds_option
 from .graph import build_graph
 
 __all__ = ["neo4j", "query"]
 
 _TABLE_CELL = 80
-
-
-def _fail_cleanly(fn):
-    """Turn the package's own errors into a one-line message and exit code 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except EcosystemError as err:
-            raise click.ClickException(str(err)) from err
-
-    return wrapper
 
 
 def _connection_options(fn):
@@ -78,20 +64,8 @@ def neo4j():
 
 
 @neo4j.command()
-@click.option(
-    "--seeds",
-    "seeds_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Seed directory (default: the seeds shipped with the package).",
-)
-@click.option(
-    "--as-of",
-    type=click.IntRange(1800, 2100),
-    default=None,
-    metavar="YEAR",
-    help="Load the landscape as known in YEAR: later facts, ended organisations out; renames applied.",
-)
+@seeds_option
+@as_of_option
 @click.option(
     "--wipe",
     is_flag=True,
@@ -100,7 +74,7 @@ def neo4j():
 )
 @click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True, help="Rows per statement.")
 @_connection_options
-@_fail_cleanly
+@fail_cleanly
 def load(seeds_dir, as_of, wipe, batch_size, uri, user, password, database):
     """Load the evidence graph into Neo4j (MERGE: loading twice gives the same graph).
 
@@ -125,13 +99,7 @@ def load(seeds_dir, as_of, wipe, batch_size, uri, user, password, database):
 
 
 @neo4j.command("write-back")
-@click.option(
-    "--seeds",
-    "seeds_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Seed directory (default: the seeds shipped with the package).",
-)
+@seeds_option
 @click.option(
     "--as-of",
     type=click.IntRange(1800, 2100),
@@ -154,7 +122,7 @@ def load(seeds_dir, as_of, wipe, batch_size, uri, user, password, database):
     help="Community method; auto takes Leiden when igraph and leidenalg are installed.",
 )
 @_connection_options
-@_fail_cleanly
+@fail_cleanly
 def write_back(seeds_dir, as_of, min_score, method, uri, user, password, database):
     """Run the analyses and write their results into Neo4j next to the evidence.
 
@@ -191,7 +159,7 @@ def write_back(seeds_dir, as_of, min_score, method, uri, user, password, databas
 @neo4j.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @_connection_options
-@_fail_cleanly
+@fail_cleanly
 def status(fmt, uri, user, password, database):
     """Show the server, whether Graph Data Science is installed, and what is loaded.
 
@@ -318,7 +286,7 @@ def _describe(q: store.Query) -> str:
     help="Folder of .cypher queries [default: the package's cypher/ library].",
 )
 @_connection_options
-@_fail_cleanly
+@fail_cleanly
 def query(name, list_, params, fmt, show, queries_dir, uri, user, password, database):
     """Run a query from the library, read-only, and print its rows.
 

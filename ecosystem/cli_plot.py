@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .cli_common import seeds_option
 from .errors import EcosystemError
 from .overlap import SIGNALS
 
@@ -100,13 +101,7 @@ def _save(fig, output: Path, dpi: int) -> None:
     help="timeline: organisations per kind (default), or cluster organisations per theme.",
 )
 @click.option("--dpi", type=click.IntRange(50, 600), default=150, show_default=True, help="Resolution of a PNG.")
-@click.option(
-    "--seeds",
-    "seeds_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Seed directory (default: the seeds shipped with the package).",
-)
+@seeds_option
 def plot(kind, output, as_of, signal, proposal_ref, by, dpi, seeds_dir):
     """Draw a figure of the landscape to a PNG or SVG file.
 

@@ -1,0 +1,35 @@
+"""Pieces every command module shares: error handling and the --seeds/--as-of options."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+
+from .errors import EcosystemError
+
+__all__ = ["fail_cleanly", "seeds_option", "as_of_option"]
+
+
+def fail_cleanly(fn):
+    """Turn the package's own errors into a one-line message and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except EcosystemError as err:
+            raise click.ClickException(str(err)) from err
+
+    return wrapper
+
+
+seeds_option = click.option(
+    "--seeds", "seeds_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Seed directory (default: the seeds shipped with the package).",
+)
+as_of_option = click.option(
+    "--as-of", type=click.IntRange(1800, 2100), default=None, metavar="YEAR",
+    help="The landscape as known in YEAR: later facts, ended organisations out; renames applied.",
+)
