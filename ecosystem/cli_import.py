@@ -50,7 +50,7 @@ def _common(fn):
 
 def _store(dataset, home, seeds_dir, review, G=None) -> None:
     from .graph import build_graph
-    from .imports import save_import
+    from .importstore import save_import
 
     entry = save_import(dataset, home=home, G=G if G is not None else build_graph(seeds_dir), review=review)
     links = entry["links"]
@@ -89,7 +89,7 @@ def import_group(ctx, list_, remove, home):
         ecosystem import --list
         ecosystem import --remove cordis-h2020
     """
-    from .imports import list_imports, remove_import
+    from .importstore import list_imports, remove_import
 
     if ctx.invoked_subcommand is not None:
         if list_ or remove:

@@ -50,7 +50,7 @@ def build_graph(
         ``None`` gives the whole evidence graph: every fact, renames kept as edges.
     imports : bool
         Also merge the datasets imported with ``ecosystem import`` (see
-        :func:`ecosystem.imports.add_imports`), linked to the seed entities they resolve to.
+        :func:`ecosystem.importstore.add_imports`), linked to the seed entities they resolve to.
     home : path, optional
         The import store (default ``$ECOSYSTEM_HOME`` or the per-user data directory).
     countries : iterable of str, optional
@@ -134,7 +134,7 @@ def build_graph(
         ended = [n for n, d in G.nodes(data=True) if d.get("ended") is not None and d["ended"] <= as_of]
         G.remove_nodes_from(ended)
     if imports:
-        from .imports import add_imports, list_imports  # lazy: only needed here
+        from .importstore import add_imports, list_imports  # lazy: only needed here
 
         add_imports(G, home, as_of=as_of, countries=countries)
         G.graph["imports"] = {i["name"]: i["organisations"] for i in list_imports(home)}

@@ -76,7 +76,7 @@ NODE_PROPERTIES: tuple[str, ...] = (
     "first_year",
     "former",
     *(f"{a}{suffix}" for a in ATTRIBUTES for suffix in ("", "_doc", "_quote")),
-    # provenance and extras of imported data (ecosystem.imports)
+    # provenance and extras of imported data (ecosystem.imports, ecosystem.importstore)
     "dataset",
     "file",
     "row",

@@ -17,20 +17,10 @@ from click.testing import CliRunner
 
 from ecosystem import build_graph, geo
 from ecosystem.cli_import import import_group
+from ecosystem.coparticipation import coparticipation, coparticipation_communities
 from ecosystem.errors import ImportFailed
-from ecosystem.imports import (
-    UnknownImport,
-    add_imports,
-    coparticipation,
-    coparticipation_communities,
-    import_cordis,
-    import_members,
-    import_structural_funds,
-    list_imports,
-    load_import,
-    remove_import,
-    save_import,
-)
+from ecosystem.imports import UnknownImport, import_cordis, import_members, import_structural_funds
+from ecosystem.importstore import add_imports, list_imports, load_import, remove_import, save_import
 from ecosystem.overlap import signal_sets
 from ecosystem.resolve import ACCEPT, REVIEW, normalise_name, read_review, resolve
 
@@ -320,7 +310,7 @@ def test_save_list_load_remove(tmp_path, G):
 
 @needs_geo
 def test_a_failing_write_leaves_the_store_as_it_was(tmp_path, G, monkeypatch):
-    import ecosystem.imports as imports
+    import ecosystem.importstore as imports
 
     save_import(import_structural_funds(SF_2007), home=tmp_path, G=G)
     before = snapshot(tmp_path)
