@@ -94,7 +94,8 @@ def leagues(G: nx.MultiDiGraph) -> dict:
 def anchor_ranking(G: nx.MultiDiGraph, members, P: nx.Graph | None = None) -> list[dict]:
     """Rank the members of a group as anchor of the merged organisation.
 
-    Points: national reach 3; ECEI label Gold 3, Silver 2, Bronze 1; size (stated member
+    Points: national reach 3; a state-funded national innovation network 1; ECEI label
+    Gold 3, Silver 2, Bronze 1; size (stated member
     count or listed members) up to 2, relative to the largest in the group; overlap
     centrality (sum of overlap scores to the other members in the projection P) up to 2,
     relative to the most central. Ties go to the smaller id, so the order is stable.
@@ -111,8 +112,10 @@ def anchor_ranking(G: nx.MultiDiGraph, members, P: nx.Graph | None = None) -> li
     for m in members:
         labels = _labels(G, m)
         national = _national(G, m)
-        points = 3 * national + (_LABEL_POINTS.get(labels[0], 0) if labels else 0) + 2 * sizes[m] / max_size + 2 * cent[m] / max_cent
-        rows.append({"id": m, "points": round(points, 4), "national": national, "label": labels[0] if labels else None, "size": sizes[m], "centrality": round(cent[m], 4)})
+        network = G.nodes[m].get("kind") == "innovation_network"
+        points = 3 * national + network + (_LABEL_POINTS.get(labels[0], 0) if labels else 0) + 2 * sizes[m] / max_size + 2 * cent[m] / max_cent
+        rows.append({"id": m, "points": round(points, 4), "national": national, "innovation_network": network,
+                     "label": labels[0] if labels else None, "size": sizes[m], "centrality": round(cent[m], 4)})
     rows.sort(key=lambda r: (-r["points"], r["id"]))
     return rows
 
@@ -121,6 +124,8 @@ def _why_anchor(G, r) -> str:
     parts = []
     if r["national"]:
         parts.append("national reach")
+    if r.get("innovation_network"):
+        parts.append("a state-funded national innovation network")
     if r["label"]:
         parts.append(f"holds {_name(G, r['label'])}")
     if r["size"]:

@@ -273,3 +273,14 @@ def test_board_requirement_is_unknown_without_companies_or_institutions_around()
     (check,) = [r for r in requirement_gaps(G, ["energy"], "energy") if r["requirement"] == "board-companies-and-knowledge-institutions"]
     assert check == {"requirement": "board-companies-and-knowledge-institutions", "status": "unknown",
                      "detail": "none recorded among members and partners: knowledge institution"}
+
+
+def test_anchor_tie_goes_to_the_innovation_network():
+    G = nx.MultiDiGraph()
+    G.add_node("b-cluster", kind="cluster_organisation")
+    G.add_node("a-network", kind="innovation_network")
+    assert [r["id"] for r in anchor_ranking(G, ["a-network", "b-cluster"])] == ["a-network", "b-cluster"]
+    G.nodes["a-network"]["kind"] = "cluster_organisation"
+    assert [r["id"] for r in anchor_ranking(G, ["b-cluster", "a-network"])] == ["a-network", "b-cluster"]  # then by id
+    G.nodes["b-cluster"]["kind"] = "innovation_network"
+    assert anchor_ranking(G, ["a-network", "b-cluster"])[0]["id"] == "b-cluster"
