@@ -84,16 +84,21 @@ def build_graph(
     keep = (lambda row: True) if as_of is None else known
 
     G = nx.MultiDiGraph(as_of=as_of)
-    first: dict[str, int] = {}
+    # The first row (entity row first on ties) that names each entity: with as_of, an
+    # entity a later document introduced is cited from the earliest document that named it.
+    first: dict[str, tuple[int, str, str]] = {}
     for row in [*seeds.entities.values(), *seeds.attributes, *seeds.relations]:
         y = year(row["doc"])
         for ent in (row.get("id"), row.get("entity"), row.get("start"), row.get("end")):
-            if ent in seeds.entities:
-                first[ent] = min(first.get(ent, y), y)
+            if ent in seeds.entities and (ent not in first or y < first[ent][0]):
+                first[ent] = (y, row["doc"], row["quote"])
 
     for eid, row in seeds.entities.items():
-        if as_of is not None and first[eid] > as_of:
+        if as_of is not None and first[eid][0] > as_of:
             continue
+        doc, quote = row["doc"], row["quote"]
+        if as_of is not None and year(doc) > as_of:
+            _, doc, quote = first[eid]
         G.add_node(
             eid,
             kind=row["kind"],
@@ -101,10 +106,10 @@ def build_graph(
             name=row["name"],
             aliases=[a.strip() for a in row["aliases"].split("|") if a.strip()],
             labels=list(kind_labels(row["kind"])),
-            doc=row["doc"],
-            doc_year=year(row["doc"]),
-            quote=row["quote"],
-            first_year=first[eid],
+            doc=doc,
+            doc_year=year(doc),
+            quote=quote,
+            first_year=first[eid][0],
         )
     # Later documents override earlier ones: iterate attributes by document year.
     for row in sorted(seeds.attributes, key=lambda r: (year(r["doc"]), r.line)):
@@ -147,7 +152,7 @@ def _apply_events(G: nx.MultiDiGraph, as_of: int) -> None:
         ((d["year"] or d["doc_year"], u, v, d["type"]) for u, v, d in G.edges(data=True) if d["type"] in _EVENTS),
         key=lambda e: (e[0], e[1], e[2]),
     )
-    for when, old, new, _type in events:
+    for when, old, new, type_ in events:
         if when > as_of or old not in G or new not in G:
             continue
         target = G.nodes[new]
@@ -155,10 +160,14 @@ def _apply_events(G: nx.MultiDiGraph, as_of: int) -> None:
         target["aliases"] = sorted({*target["aliases"], former["name"], *former["aliases"]} - {target["name"]})
         target.setdefault("former", []).append(old)
         target["first_year"] = min(target["first_year"], former["first_year"])
-        for key, value in former.items():
-            # Stated attributes of the old name hold until the new name states its own.
-            if key not in _IDENTITY and key not in target:
-                target[key] = value
+        if type_ == "RENAMED_TO":
+            # A rename keeps the organisation: its stated attributes hold until the new
+            # name states its own. Its end is the rename itself, not the successor's.
+            # A merger keeps nothing: the merged-away body's members, CVR number or
+            # website are not the successor's.
+            for key, value in former.items():
+                if key not in _IDENTITY and key not in target and not key.startswith("ended"):
+                    target[key] = value
         for u, v, k, d in list(G.in_edges(old, keys=True, data=True)) + list(G.out_edges(old, keys=True, data=True)):
             if d["type"] in _EVENTS and {u, v} == {old, new}:
                 continue

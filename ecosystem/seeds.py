@@ -139,37 +139,46 @@ def _read_csv(path: Path, name: str, problems: list[Problem], dropped: set[str])
         # Read on with replacement characters so the rest of the file is still checked.
         text = raw.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = text.splitlines()
     rows: list[Row] = []
-    try:
-        first = next(reader, None)
-        if first is None:
-            problems.append(Problem(name, 1, "file is empty", "the first line is the header", f"write the header {','.join(header)}"))
-            return []
-        if tuple(c.strip() for c in first) != header:
-            problems.append(
-                Problem(name, 1, f"header is {','.join(first)!r}", f"the header must be {','.join(header)}", "fix the column names and order")
-            )
-            return []
+    first = _next_record(reader, name, lines, problems, dropped)
+    if first is None:
+        problems.append(Problem(name, 1, "file is empty", "the first line is the header", f"write the header {','.join(header)}"))
+        return []
+    if tuple(c.strip() for c in first) != header:
+        problems.append(Problem(name, 1, f"header is {','.join(first)!r}", f"the header must be {','.join(header)}", "fix the column names and order"))
+        return []
+    start = reader.line_num + 1
+    while (values := _next_record(reader, name, lines, problems, dropped)) is not None:
+        line = start
         start = reader.line_num + 1
-        for values in reader:
-            line = start
-            start = reader.line_num + 1
-            if not any(v.strip() for v in values):
-                continue
-            if line != reader.line_num or len(values) != len(header):
-                dropped.add(values[0].strip())
-            if line != reader.line_num:
-                problems.append(Problem(name, line, "a field contains a line break", "one record per line", "replace the line break with a space"))
-                continue
-            if len(values) != len(header):
-                problems.append(
-                    Problem(name, line, f"{len(values)} columns, expected {len(header)}", f"every row has the {len(header)} columns of the header", "check for a missing or extra comma; quote fields that contain commas")
-                )
-                continue
-            rows.append(Row(name, line, {k: v.strip() for k, v in zip(header, values)}))
-    except csv.Error as err:
-        problems.append(Problem(name, reader.line_num, f"CSV syntax error: {err}", "standard CSV quoting", "put fields containing quotes or commas in double quotes and double any quote inside"))
+        if not values or not any(v.strip() for v in values):
+            continue  # a blank line, or a line already reported as bad CSV
+        if line != reader.line_num or len(values) != len(header):
+            dropped.add(values[0].strip())
+        if line != reader.line_num:
+            problems.append(Problem(name, line, "a field contains a line break", "one record per line", "replace the line break with a space"))
+            continue
+        if len(values) != len(header):
+            problems.append(
+                Problem(name, line, f"{len(values)} columns, expected {len(header)}", f"every row has the {len(header)} columns of the header", "check for a missing or extra comma; quote fields that contain commas")
+            )
+            continue
+        rows.append(Row(name, line, {k: v.strip() for k, v in zip(header, values)}))
     return rows
+
+
+def _next_record(reader, name: str, lines: list[str], problems: list[Problem], dropped: set[str]) -> list[str] | None:
+    """The next CSV record; ``[]`` for a line that is not valid CSV (reported, its id dropped); None at the end."""
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as err:
+        bad = lines[reader.line_num - 1] if 0 < reader.line_num <= len(lines) else ""
+        dropped.add(bad.split(",", 1)[0].strip().strip('"'))
+        problems.append(Problem(name, reader.line_num, f"CSV syntax error: {err}", "standard CSV quoting", "put fields containing quotes or commas in double quotes and double any quote inside"))
+        return []
 
 
 def _year(value: str) -> int | None:
@@ -409,25 +418,41 @@ def verify_quotes(seeds: Seeds, sources: str | Path) -> tuple[int, list[Problem]
     when the hyphen is a real one ("Sundheds- og").
     """
     sources = Path(sources)
-    texts: dict[str, tuple[str, str]] = {}
+    rows = list(seeds.quoted_rows())
+    texts: dict[str, tuple[str, str] | None] = {}
     problems: list[Problem] = []
     verified = 0
-    for row in seeds.quoted_rows():
+    for row in rows:
         doc = row["doc"]
         if doc not in texts:
-            try:
-                raw = (sources / f"{doc}.txt").read_text(encoding="utf-8")
-            except FileNotFoundError:
-                problems.append(Problem(row.file, row.line, f"document {doc}.txt not found in {sources}", "quotes are checked against the cited document", "pass --sources pointing at the folder with the documents"))
-                texts[doc] = ("", "")
-                continue
-            texts[doc] = (normalise_text(raw), normalise_text(raw, join_hyphens=False))
+            texts[doc] = _read_source(sources, doc, row, sum(r["doc"] == doc for r in rows), problems)
+        if texts[doc] is None:
+            continue  # reported once for the document; its quotes count as unverified
         joined, plain = texts[doc]
-        if not joined:
-            continue
         q = normalise_text(row["quote"])
         if q in joined or q in plain:
             verified += 1
         else:
             problems.append(Problem(row.file, row.line, f"quote not found in {doc}: {row['quote'][:60]!r}", "quotes are verbatim", "copy the words exactly as the document has them"))
     return verified, problems
+
+
+def _read_source(sources: Path, doc: str, row: Row, n: int, problems: list[Problem]) -> tuple[str, str] | None:
+    """Read and normalise one source document, or report why its ``n`` quotes cannot be checked."""
+    path = sources / f"{doc}.txt"
+    rule = "quotes are checked against the cited document"
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(row.file, row.line, f"document {doc}.txt not found in {sources} ({n} quotes cite it)", rule, "pass --sources pointing at the folder with the documents"))
+        return None
+    except UnicodeDecodeError as err:
+        problems.append(Problem(row.file, row.line, f"{path} is not UTF-8 (byte 0x{err.object[err.start]:02x} at offset {err.start}); {n} quotes cite it", rule, "convert the document to UTF-8 text"))
+        return None
+    except OSError as err:
+        problems.append(Problem(row.file, row.line, f"cannot read {path}: {err.strerror} ({n} quotes cite it)", rule, "check the file's permissions"))
+        return None
+    if not raw.strip():
+        problems.append(Problem(row.file, row.line, f"{path} is empty ({n} quotes cite it)", rule, "restore the document's text"))
+        return None
+    return normalise_text(raw), normalise_text(raw, join_hyphens=False)

@@ -63,16 +63,50 @@ def test_without_as_of_everything_is_kept(G):
     assert G.has_edge("foodcluster-nord", "food-nation-nord")
 
 
-def test_as_of_leaves_out_ended_organisations(tmp_path):
+def _with_doc_c(tmp_path, attributes="", relations=""):
+    """The minimal seeds plus a 2019 document stating the given attribute and relation rows."""
     import shutil
 
     seeds = tmp_path / "s"
     shutil.copytree(MINIMAL, seeds)
-    with open(seeds / "attributes.csv", "a", encoding="utf-8") as f:
-        f.write("agro-klyngen,ended,2016,doc_b,Agro Klyngen (AK) arbejder med fødevarer.\n")
-    assert "agro-klyngen" in build_graph(seeds, as_of=2015) or True
-    assert "agro-klyngen" not in build_graph(seeds, as_of=2016)
+    for name, rows in (("documents", "doc_c,Test document C,2019,2019\n"), ("attributes", attributes), ("relations", relations)):
+        with open(seeds / f"{name}.csv", "a", encoding="utf-8") as f:
+            f.write(rows)
+    return seeds
+
+
+def test_as_of_leaves_out_ended_organisations(tmp_path):
+    seeds = _with_doc_c(tmp_path, "agro-klyngen,ended,2018,doc_c,Agro Klyngen lukkede i 2018\n")
+    assert "agro-klyngen" in build_graph(seeds, as_of=2016)  # doc_c is not known yet
+    assert "agro-klyngen" not in build_graph(seeds, as_of=2019)
     assert "agro-klyngen" in build_graph(seeds)
+
+
+def test_a_merger_folds_evidence_but_not_identity(tmp_path):
+    seeds = _with_doc_c(
+        tmp_path,
+        "agro-klyngen,members,40,doc_c,Agro Klyngen havde 40 medlemmer\n"
+        "agro-klyngen,website,https://ak.example,doc_c,ak.example\n"
+        "foodcluster-nord,ended,2015,doc_c,Foodcluster Nord ophørte i 2015\n",
+        "agro-klyngen,MERGED_INTO,food-nation-nord,,2018,doc_c,Agro Klyngen blev i 2018 lagt sammen med Food Nation Nord\n",
+    )
+    G = build_graph(seeds, as_of=2019)
+    assert "agro-klyngen" not in G and "foodcluster-nord" not in G
+    d = G.nodes["food-nation-nord"]  # the rename's end is not the successor's end
+    assert d["former"] == ["foodcluster-nord", "agro-klyngen"] and "Agro Klyngen" in d["aliases"]
+    assert d["members"] == 120 and "website" not in d and "ended" not in d
+    assert G.has_edge("food-nation-nord", "food")  # the merged body's theme moves over
+
+
+def test_as_of_cites_the_earliest_known_document(tmp_path):
+    seeds = _with_doc_c(tmp_path, relations="mejeri,MEMBER_OF,agro-klyngen,,,doc_c,Mejeri A/S er medlem af Agro Klyngen\n")
+    with open(seeds / "entities.csv", "a", encoding="utf-8") as f:
+        f.write("ny-virksomhed,company,,Ny Virksomhed,,doc_c,Ny Virksomhed blev nævnt i 2019\n")
+    with open(seeds / "relations.csv", "a", encoding="utf-8") as f:
+        f.write("ny-virksomhed,MEMBER_OF,agro-klyngen,,,doc_b,Ny Virksomhed er medlem af Agro Klyngen\n")
+    d = build_graph(seeds, as_of=2016).nodes["ny-virksomhed"]
+    assert (d["doc"], d["doc_year"], d["quote"]) == ("doc_b", 2016, "Ny Virksomhed er medlem af Agro Klyngen")
+    assert build_graph(seeds).nodes["ny-virksomhed"]["doc"] == "doc_c"
 
 
 @pytest.mark.parametrize("name", ["AK", "ak", "Agro Klyngen", "agro-klyngen", " agro klyngen "])

@@ -74,3 +74,25 @@ def test_quotes_match_across_line_breaks_and_hyphenation(quote):
     plain = normalise_text((SOURCES / "doc_a.txt").read_text(encoding="utf-8"), join_hyphens=False)
     q = normalise_text(quote)
     assert q in text or q in plain
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "document doc_b.txt not found in {src} ({n} quotes cite it)"),
+        (b"  \n", "{src}/doc_b.txt is empty ({n} quotes cite it)"),
+        (b"Agro Klyngen \xe6 foedevarer", "{src}/doc_b.txt is not UTF-8 (byte 0xe6 at offset 13); {n} quotes cite it"),
+    ],
+    ids=["missing", "empty", "not-utf8"],
+)
+def test_an_unreadable_document_leaves_its_quotes_unverified(tmp_path, content, message):
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES, src)
+    (src / "doc_b.txt").unlink()
+    if content is not None:
+        (src / "doc_b.txt").write_bytes(content)
+    seeds = load_seeds(MINIMAL)
+    verified, problems = verify_quotes(seeds, src)
+    n_b = sum(1 for r in seeds.quoted_rows() if r["doc"] == "doc_b")
+    assert n_b > 0 and verified == sum(1 for _ in seeds.quoted_rows()) - n_b
+    assert [p.what for p in problems] == [message.format(src=src, n=n_b)]
