@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import graph as graph_mod
-from .cli_common import as_of_option, fail_cleanly, seeds_option
+from .cli_common import as_of_option, fail_cleanly, seeds_option, writing_to
 from .export import FORMATS, export_graph
 from .seeds import load_seeds, read_seeds, verify_quotes
 
@@ -43,7 +43,7 @@ def _weights(pairs) -> dict | None:
     """Parse repeated --weight signal=number into a full weight dict (others keep defaults)."""
     if not pairs:
         return None
-    from .overlap import DEFAULT_WEIGHTS, SIGNALS
+    from .overlap import DEFAULT_WEIGHTS, SIGNALS, check_weights
 
     weights = dict(DEFAULT_WEIGHTS)
     for item in pairs:
@@ -54,7 +54,10 @@ def _weights(pairs) -> dict | None:
             weights[name] = float(value)
         except ValueError:
             raise click.BadParameter(f"{item!r}: the weight must be a number, e.g. {name}=2", param_hint="--weight") from None
-    return weights
+    try:
+        return check_weights(weights)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--weight") from None
 
 
 weight_option = click.option("--weight", "weight_pairs", multiple=True, metavar="SIGNAL=W",
@@ -67,8 +70,12 @@ def _write(text: str, output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
+    with writing_to(output):
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(output)
+        finally:
+            tmp.unlink(missing_ok=True)
     click.echo(f"wrote {output}", err=True)
 
 
@@ -192,7 +199,8 @@ def export(G, fmt, output):
     Example:
         ecosystem export --format gexf -o ecosystem.gexf
     """
-    export_graph(G, output, fmt)
+    with writing_to(output):
+        export_graph(G, output, fmt)
     click.echo(f"wrote {output} ({G.number_of_nodes()} nodes, {G.number_of_edges()} relationships)")
 
 
@@ -312,7 +320,7 @@ def whatif(G, proposal, fmt, min_score):
     if fmt == "json":
         click.echo(to_json({"applied": [p["id"] for p in chosen], "before": before, "after": after}), nl=False)
         return
-    click.echo("applied: " + ", ".join(p["id"] for p in chosen))
+    click.echo("applied: " + (", ".join(p["id"] for p in chosen) or f"none (no proposals at --min-score {min_score})"))
     click.echo(f"{'':34}{'before':>10}{'after':>10}")
     for key in ("organisations", "overlapping_pairs", "total_pairwise_overlap"):
         click.echo(f"{key:34}{before[key]:>10}{after[key]:>10}")

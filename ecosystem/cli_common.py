@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 
 from .errors import EcosystemError
 
-__all__ = ["fail_cleanly", "seeds_option", "as_of_option"]
+__all__ = ["fail_cleanly", "writing_to", "seeds_option", "as_of_option"]
 
 
 def fail_cleanly(fn):
@@ -23,6 +24,15 @@ def fail_cleanly(fn):
             raise click.ClickException(str(err)) from err
 
     return wrapper
+
+
+@contextlib.contextmanager
+def writing_to(path: Path):
+    """Turn a failed write (no such folder, no permission, disk full) into a one-line error."""
+    try:
+        yield
+    except OSError as err:
+        raise click.ClickException(f"cannot write {path}: {err.strerror or err}") from err
 
 
 seeds_option = click.option(

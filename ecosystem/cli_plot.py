@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import seeds_option
+from .cli_common import seeds_option, writing_to
 from .errors import EcosystemError
 from .overlap import SIGNALS
 
@@ -134,5 +134,6 @@ def plot(kind, output, as_of, signal, proposal_ref, by, dpi, seeds_dir):
         fig = _figure(kind, seeds_dir=seeds_dir, as_of=as_of, signal=signal, proposal_ref=proposal_ref, by=by)
     except EcosystemError as err:
         raise click.ClickException(str(err)) from err
-    _save(fig, output, dpi)
+    with writing_to(output):
+        _save(fig, output, dpi)
     click.echo(f"wrote {output}", err=True)

@@ -158,7 +158,7 @@ def _apply_events(G: nx.MultiDiGraph, as_of: int) -> None:
         target = G.nodes[new]
         former = G.nodes[old]
         target["aliases"] = sorted({*target["aliases"], former["name"], *former["aliases"]} - {target["name"]})
-        target.setdefault("former", []).append(old)
+        target.setdefault("former", []).extend([*former.get("former", []), old])
         target["first_year"] = min(target["first_year"], former["first_year"])
         if type_ == "RENAMED_TO":
             # A rename keeps the organisation: its stated attributes hold until the new

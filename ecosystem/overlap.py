@@ -7,6 +7,8 @@ pairwise numbers come from the sparse path in :mod:`ecosystem.overlap_core`.
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
 import networkx as nx
@@ -17,6 +19,7 @@ from .overlap_core import incidence_matrix, pairwise_overlap
 __all__ = [
     "SIGNALS",
     "DEFAULT_WEIGHTS",
+    "check_weights",
     "cluster_organisations",
     "signal_sets",
     "pairwise_overlaps",
@@ -52,7 +55,7 @@ SIGNALS: dict[str, Signal] = {
         Signal("regions", "shared regions served or located in", outgoing=("SERVES", "LOCATED_IN")),
         Signal(
             "collaboration",
-            "stated collaboration between the two (each organisation's set holds itself and the cluster organisations it is linked to)",
+            "stated links among cluster organisations: a direct link between the two, or links to the same third one (each set holds the organisation itself and the cluster organisations it is linked to)",
             incoming=("PARTNER_OF", "COLLABORATES_WITH", "MEMBER_OF", "HOSTED_BY", "PART_OF"),
             outgoing=("PARTNER_OF", "COLLABORATES_WITH", "MEMBER_OF", "HOSTED_BY", "PART_OF"),
         ),
@@ -86,7 +89,7 @@ def cluster_organisations(G: nx.Graph) -> list:
     return sorted(n for n, k in G.nodes(data="kind") if k in CLUSTER_KINDS)
 
 
-def _region_of(G: nx.Graph, n) -> list:
+def regions_of(G: nx.Graph, n) -> list:
     """A municipality or area counts as the regions it lies in, itself if it is a region."""
     d = G.nodes[n]
     if d.get("kind") == "region" and d.get("subtype") == "region":
@@ -127,11 +130,29 @@ def signal_sets(G: nx.MultiDiGraph, signal: str, nodes=None) -> dict:
         elif s.exclude_clusters:
             found = {m for m in found if G.nodes[m].get("kind") not in CLUSTER_KINDS}
         if signal == "regions":
-            found = {r for m in found for r in _region_of(G, m)}
+            found = {r for m in found for r in regions_of(G, m)}
         if signal != "collaboration":
             found.discard(n)
         out[n] = found
     return out
+
+
+def check_weights(weights: dict) -> dict:
+    """Return a copy of ``weights`` or raise ``ValueError``: known signals, finite, >= 0, some > 0.
+
+    >>> check_weights({"members": -1})
+    Traceback (most recent call last):
+    ValueError: weight members=-1: a weight must be a finite number >= 0
+    """
+    unknown = set(weights) - set(SIGNALS)
+    if unknown:
+        raise ValueError(f"unknown signal(s) {', '.join(sorted(unknown))}; use: {', '.join(SIGNALS)}")
+    for name, w in weights.items():
+        if not (isinstance(w, numbers.Real) and math.isfinite(w) and w >= 0):
+            raise ValueError(f"weight {name}={w}: a weight must be a finite number >= 0")
+    if sum(weights.values()) <= 0:
+        raise ValueError("the weights add up to 0: give at least one signal a weight above 0")
+    return dict(weights)
 
 
 def combined_score(signals: dict, weights: dict | None = None, measure: str = "jaccard") -> float:
@@ -143,10 +164,8 @@ def combined_score(signals: dict, weights: dict | None = None, measure: str = "j
     >>> combined_score({"themes": {"jaccard": 1.0}}, {"themes": 1.0, "members": 3.0})
     0.25
     """
-    weights = DEFAULT_WEIGHTS if weights is None else weights
+    weights = check_weights(DEFAULT_WEIGHTS if weights is None else weights)
     total = sum(weights.values())
-    if total <= 0:
-        raise ValueError("weights must add up to more than 0")
     return sum(w * signals.get(s, {}).get(measure, 0.0) for s, w in weights.items()) / total
 
 
@@ -187,10 +206,7 @@ def pairwise_overlaps(G: nx.MultiDiGraph, *, weights: dict | None = None, nodes=
     >>> p[0]["a"], p[0]["b"], p[0]["score"], p[0]["signals"]["members"]["containment_ba"]
     ('a', 'b', 0.5, 1.0)
     """
-    weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    unknown = set(weights) - set(SIGNALS)
-    if unknown:
-        raise ValueError(f"unknown signal(s) {', '.join(sorted(unknown))}; use: {', '.join(SIGNALS)}")
+    weights = check_weights(DEFAULT_WEIGHTS if weights is None else weights)
     nodes = cluster_organisations(G) if nodes is None else sorted(nodes)
     pairs: dict[tuple, dict] = {}
     for signal in signals or SIGNALS:
@@ -228,7 +244,7 @@ def overlap_evidence(G: nx.MultiDiGraph, a, b, signal: str, *, limit: int = 5) -
         for org in (a, b):
             for u, v, d in list(G.out_edges(org, data=True)) + list(G.in_edges(org, data=True)):
                 other = v if u == org else u
-                if other == item or (signal == "regions" and item in _region_of(G, other)):
+                if other == item or (signal == "regions" and item in regions_of(G, other)):
                     q = {"start": u, "type": d.get("type"), "end": v, "doc": d.get("doc"), "quote": d.get("quote")}
                     if q not in quotes:
                         quotes.append(q)

@@ -11,7 +11,15 @@ import networkx as nx
 
 from .communities import overlap_projection, partition_communities
 from .model import CLUSTER_KINDS
-from .overlap import DEFAULT_WEIGHTS, SIGNALS, cluster_organisations, overlap_evidence, pairwise_overlaps, signal_sets
+from .overlap import (
+    DEFAULT_WEIGHTS,
+    SIGNALS,
+    cluster_organisations,
+    overlap_evidence,
+    pairwise_overlaps,
+    regions_of,
+    signal_sets,
+)
 
 __all__ = [
     "propose",
@@ -68,7 +76,7 @@ def _national(G, n) -> bool:
 
 def _size(G, n) -> int:
     stated = G.nodes[n].get("members") or 0
-    listed = sum(1 for _, _, t in G.in_edges(n, data="type") if t == "MEMBER_OF")
+    listed = len({u for u, _, t in G.in_edges(n, data="type") if t == "MEMBER_OF"})
     return max(stated, listed)
 
 
@@ -147,7 +155,7 @@ def _hubs(G, anchor, members) -> list[dict]:
     """
     home = set(_regions(G, anchor))
     serves = {m: set(_regions(G, m)) for m in members if m != anchor}
-    located = {m: {r for _, r, t in G.out_edges(m, data="type") if t == "LOCATED_IN"} for m in serves}
+    located = {m: {r for _, v, t in G.out_edges(m, data="type") if t == "LOCATED_IN" for r in regions_of(G, v)} for m in serves}
     chosen: dict[str, list] = {}
     for region in sorted(set().union(set(), *serves.values()) - home):
         candidates = sorted((m for m in serves if region in serves[m]), key=lambda m: (region not in located[m], len(serves[m]), m))
@@ -198,12 +206,13 @@ def requirement_gaps(G: nx.MultiDiGraph, members, anchor=None) -> list[dict]:
 def _critical_mass(G, members) -> dict:
     stated = {m: G.nodes[m]["members"] for m in members if G.nodes[m].get("members")}
     total = sum(stated.values())
+    missing = f"{len(members) - len(stated)} of {len(members)} members state no count"
     if not stated:
         verdict = "unknown: no member count stated"
     elif total < CRITICAL_MASS["low"]:
-        verdict = "below the benchmark" + ("" if len(stated) == len(members) else " (counts missing for some members)")
+        verdict = "below the benchmark" if len(stated) == len(members) else f"unknown: the stated counts are below the benchmark, but {missing}"
     elif total <= CRITICAL_MASS["high"]:
-        verdict = "within the benchmark"
+        verdict = "within the benchmark" if len(stated) == len(members) else f"at least within the benchmark ({missing})"
     else:
         verdict = "above the benchmark"
     return {"stated_members": total, "counted": sorted(stated), "benchmark": [CRITICAL_MASS["low"], CRITICAL_MASS["high"]], "verdict": verdict,
@@ -335,12 +344,16 @@ def compare_with_recommendations(G: nx.MultiDiGraph, result: dict, recommendatio
     where = {m["id"]: p["id"] for p in result["proposals"] for m in p["members"]}
     pairs = {(p["a"], p["b"]): p["score"] for p in pairwise_overlaps(G, weights=result["parameters"]["weights"])}
     out = []
+    # A recommendation may name an organisation the graph has since folded into its
+    # successor (rename or merger, with as_of): compare the successor.
+    successor = {old: n for n, former in G.nodes(data="former") for old in former or ()}
     for rec in recommendations:
-        members = [m for m in rec["members"] if m in G]
+        members = list(dict.fromkeys(successor.get(m, m) for m in rec["members"] if successor.get(m, m) in G))
         mergeable = [m for m in members if G.nodes[m].get("kind") in CLUSTER_KINDS]
         reasons = [f"{_name(G, m)} is a {G.nodes[m]['kind'].replace('_', ' ')}: a partner, not a member ({PARTNER_KINDS.get(G.nodes[m]['kind'], '')})"
                    for m in members if m not in mergeable]
-        reasons += [f"{m} is not in this graph (as_of?)" for m in rec["members"] if m not in G]
+        reasons += [f"{m} is now {_name(G, successor[m])}" for m in rec["members"] if m in successor]
+        reasons += [f"{m} is not in this graph (as_of?)" for m in rec["members"] if successor.get(m, m) not in G]
         placed: dict[str, list] = {}
         for m in mergeable:
             placed.setdefault(where.get(m, "kept separate"), []).append(m)
@@ -349,11 +362,12 @@ def compare_with_recommendations(G: nx.MultiDiGraph, result: dict, recommendatio
             extra = [m["id"] for p in result["proposals"] if p["id"] == pid for m in p["members"] if m["id"] not in members]
             if extra:
                 reasons.append(f"{pid} also takes in {', '.join(_name(G, m) for m in extra)}")
-        if rec.get("anchor") and rec["anchor"] in G:
+        anchor = successor.get(rec.get("anchor"), rec.get("anchor"))
+        if anchor and anchor in G:
             ours = [p["anchor"]["id"] for p in result["proposals"] if any(m["id"] in mergeable for m in p["members"])]
             for a in ours:
-                same = a == rec["anchor"] or rec["anchor"] in _regions(G, a)
-                reasons.append(f"anchor: the documents name {_name(G, rec['anchor'])}, the analysis {_name(G, a)}"
+                same = a == anchor or anchor in _regions(G, a)
+                reasons.append(f"anchor: the documents name {_name(G, anchor)}, the analysis {_name(G, a)}"
                                + (" (consistent)" if same else " (different)"))
         for a in mergeable:
             for b in mergeable:
@@ -364,10 +378,10 @@ def compare_with_recommendations(G: nx.MultiDiGraph, result: dict, recommendatio
             verdict = "agree"
         elif together >= 2 or (len(mergeable) >= 2 and together == len(mergeable)):
             verdict = "partial"
-        elif len(mergeable) < 2 and rec["action"] != "hub_model":
+        elif len(mergeable) < 2:
             verdict = "not comparable"
         else:
-            verdict = "differ" if len(mergeable) >= 2 else "not comparable"
+            verdict = "differ"
         out.append({"recommendation": rec["id"], "action": rec["action"], "status": rec["status"], "year": rec.get("year"),
                     "members": rec["members"], "verdict": verdict, "reasons": reasons, "doc": rec["doc"], "quote": rec["quote"]})
     return out

@@ -100,7 +100,7 @@ def test_combined_score_is_the_weighted_mean_of_all_signals():
     sig = {"members": {"jaccard": 1.0}, "themes": {"jaccard": 0.5}}
     assert combined_score(sig, {"members": 2, "themes": 1, "regions": 1}) == pytest.approx((2 + 0.5) / 4)
     assert combined_score(sig) == pytest.approx((3 * 1.0 + 1.5 * 0.5) / sum(DEFAULT_WEIGHTS.values()))
-    with pytest.raises(ValueError, match="more than 0"):
+    with pytest.raises(ValueError, match="add up to 0"):
         combined_score(sig, {"members": 0})
 
 
@@ -139,9 +139,21 @@ def test_hubs_cover_regions_the_anchor_does_not():
 
 
 def test_critical_mass_against_the_benchmark():
-    p = propose(eco())["proposals"][0]
-    assert p["critical_mass"]["stated_members"] == 210
-    assert p["critical_mass"]["verdict"] == "within the benchmark"
+    G = eco()
+    p = propose(G)["proposals"][0]
+    members = [m["id"] for m in p["members"]]
+    uncounted = [m for m in members if not G.nodes[m].get("members")]
+    assert p["critical_mass"]["stated_members"] == 210 and len(uncounted) == 1
+    assert p["critical_mass"]["verdict"] == "at least within the benchmark (1 of 3 members state no count)"
+    G.nodes[uncounted[0]]["members"] = 30
+    assert propose(G)["proposals"][0]["critical_mass"]["verdict"] == "within the benchmark"
+    G.nodes[uncounted[0]]["members"] = 100
+    assert propose(G)["proposals"][0]["critical_mass"]["verdict"] == "above the benchmark"
+    for m in members:
+        G.nodes[m]["members"] = 10
+    assert propose(G)["proposals"][0]["critical_mass"]["verdict"] == "below the benchmark"
+    del G.nodes[members[0]]["members"]
+    assert propose(G)["proposals"][0]["critical_mass"]["verdict"].startswith("unknown: the stated counts are below")
 
 
 def test_requirement_gaps():
@@ -284,3 +296,28 @@ def test_anchor_tie_goes_to_the_innovation_network():
     assert [r["id"] for r in anchor_ranking(G, ["b-cluster", "a-network"])] == ["a-network", "b-cluster"]  # then by id
     G.nodes["b-cluster"]["kind"] = "innovation_network"
     assert anchor_ranking(G, ["a-network", "b-cluster"])[0]["id"] == "b-cluster"
+
+
+def test_a_hub_located_in_a_municipality_counts_for_its_region():
+    G = eco()
+    G.add_node("aalborg", kind="public_authority", subtype="municipality", name="Aalborg")
+    G.add_edge("aalborg", "region-nordjylland", type="PART_OF")
+    G.add_edge("food-b", "aalborg", type="LOCATED_IN")  # food-b: Midtjylland (Viborg) and Nordjylland (Aalborg)
+    p = propose(G)["proposals"][0]
+    assert {h["id"]: h["serves"] for h in p["hubs"]} == {"food-b": ["region-nordjylland"]}
+
+
+def test_size_counts_distinct_members_not_facts():
+    G = eco()
+    G.add_edge("firm3", "food-c", type="MEMBER_OF", doc="d2", quote="firm3 again")
+    assert {r["id"]: r["size"] for r in anchor_ranking(G, ["food-b", "food-c"])} == {"food-b": 90, "food-c": 1}
+
+
+def test_comparison_follows_renames_and_mergers():
+    G = eco()
+    G.nodes["food-a"]["former"] = ["old-food"]
+    recs = [{"id": "r1", "action": "merge", "status": "recommended", "members": ["old-food", "food-b"], "anchor": "old-food", "doc": "d", "quote": "q"}]
+    (got,) = compare_with_recommendations(G, propose(G), recs)
+    assert got["verdict"] == "agree"
+    assert "old-food is now Food-A" in got["reasons"] and not any("not in this graph" in r for r in got["reasons"])
+    assert "anchor: the documents name Food-A, the analysis Food-A (consistent)" in got["reasons"]

@@ -172,9 +172,29 @@ def test_overlaps_formats():
     assert "members_jaccard" in csv_out[0] and len(csv_out) == 4
 
 
-def test_overlaps_weight_errors():
-    result = CliRunner().invoke(cli, ["overlaps", "--weight", "friends=2"])
-    assert result.exit_code == 2 and "unknown signal 'friends'" in result.output
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        (["friends=2"], "unknown signal 'friends'"),
+        (["members=lots"], "the weight must be a number"),
+        (["members=-20"], "weight members=-20.0: a weight must be a finite number >= 0"),
+        (["members=nan"], "a weight must be a finite number >= 0"),
+        ([f"{s}=0" for s in ("members", "partners", "funders", "themes", "regions", "collaboration", "projects")],
+         "the weights add up to 0"),
+    ],
+)
+def test_overlaps_weight_errors(weights, message):
+    args = [a for w in weights for a in ("--weight", w)]
+    result = CliRunner().invoke(cli, ["overlaps", *args])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args", [["propose"], ["export", "--format", "json"], ["plot", "timeline"]])
+def test_writing_into_a_missing_folder_is_a_clean_error(tmp_path, args):
+    target = tmp_path / "no-such-folder" / "out.png"
+    result = CliRunner().invoke(cli, [*args, "-o", str(target)])
+    assert result.exit_code == 1 and result.output == f"Error: cannot write {target}: No such file or directory\n"
+    assert not result.exception or isinstance(result.exception, SystemExit)
 
 
 def test_whatif_and_eligibility_and_leagues():
