@@ -212,7 +212,7 @@ def _critical_mass(G, members) -> dict:
     elif total < CRITICAL_MASS["low"]:
         verdict = "below the benchmark" if len(stated) == len(members) else f"unknown: the stated counts are below the benchmark, but {missing}"
     elif total <= CRITICAL_MASS["high"]:
-        verdict = "within the benchmark" if len(stated) == len(members) else f"at least within the benchmark ({missing})"
+        verdict = "within the benchmark" if len(stated) == len(members) else f"within the benchmark or above it ({missing})"
     else:
         verdict = "above the benchmark"
     return {"stated_members": total, "counted": sorted(stated), "benchmark": [CRITICAL_MASS["low"], CRITICAL_MASS["high"]], "verdict": verdict,

@@ -87,8 +87,9 @@ def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of
             out.append("**Regional hubs:** none needed beyond the anchor's regions (as far as the graph records)")
         out.append("")
         cm = p["critical_mass"]
-        out.append(f"**Critical mass:** {cm['stated_members']} stated members ({', '.join(cm['counted']) or 'none stated'}): {cm['verdict']} "
-                   f"of {cm['benchmark'][0]}-{cm['benchmark'][1]} active firms ([{cm['doc']}] \"{cm['quote']}\").")
+        counted = f"{cm['stated_members']} stated members ({', '.join(cm['counted'])})" if cm["counted"] else "no member count stated"
+        out.append(f"**Critical mass:** {counted}; benchmark {cm['benchmark'][0]}-{cm['benchmark'][1]} active firms "
+                   f"([{cm['doc']}] \"{cm['quote']}\"): {cm['verdict']}.")
         out.append("")
         out.append("**Themes:** " + (", ".join(t["name"] for t in p["themes"]) or "none recorded"))
         out.append("")
