@@ -13,6 +13,7 @@ import functools
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from .model import slugify
 
 __all__ = [
     "GEO_DIR",
+    "decode_arcs",
+    "decode_topojson",
     "Region",
     "Municipality",
     "REGIONS",
@@ -254,26 +257,79 @@ class _Shape:
     rings: tuple[np.ndarray, ...]  # (n, 2) arrays of lon, lat; even-odd over all of them
 
 
-def _decode(path: Path, key_property: str) -> list[_Shape]:
-    """Decode a quantized TopoJSON GeometryCollection of (Multi)Polygons into rings."""
-    topo = json.loads(path.read_text(encoding="utf-8"))
-    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+def decode_arcs(topology: Mapping) -> list[np.ndarray]:
+    """Every arc of a topology as an ``(n, 2)`` array of positions, quantization undone."""
+    transform = topology.get("transform")
     arcs = []
-    for arc in topo["arcs"]:
-        xy = np.cumsum(np.array([p[:2] for p in arc], dtype=float), axis=0)
-        arcs.append(np.column_stack((xy[:, 0] * sx + tx, xy[:, 1] * sy + ty)))
+    for arc in topology["arcs"]:
+        # Some writers append a third value (elevation or a placeholder): keep x and y.
+        a = np.asarray([p[:2] for p in arc], dtype=float)
+        if transform:
+            a = np.cumsum(a, axis=0) * np.asarray(transform["scale"]) + np.asarray(transform["translate"])
+        arcs.append(a)
+    return arcs
 
-    def ring(indices):
-        parts = [arcs[i] if i >= 0 else arcs[~i][::-1] for i in indices]
-        return np.concatenate([parts[0]] + [p[1:] for p in parts[1:]])
 
+def decode_topojson(topology: Mapping) -> list[tuple[dict, list[list[np.ndarray]]]]:
+    """Decode the polygons of a TopoJSON topology into longitude/latitude rings.
+
+    Quantized topologies (with a ``transform``) store each arc as a first position and
+    then deltas; positions are scaled and translated back. A negative arc index ``~i``
+    means arc ``i`` reversed; consecutive arcs of a ring share their end point.
+
+    Parameters
+    ----------
+    topology : mapping
+        A parsed TopoJSON ``Topology`` (``arcs``, ``objects``, optional ``transform``).
+
+    Returns
+    -------
+    list of (dict, list)
+        One ``(properties, polygons)`` per Polygon or MultiPolygon geometry, in file
+        order; each polygon is a list of rings (exterior first), each ring an ``(n, 2)``
+        array of ``(x, y)``. Other geometry types are skipped.
+
+    Examples
+    --------
+    >>> topo = {"type": "Topology", "transform": {"scale": [0.5, 1], "translate": [10, 50]},
+    ...         "arcs": [[[0, 0], [2, 0], [0, 1]], [[2, 1], [-2, 0], [0, -1]]],
+    ...         "objects": {"x": {"type": "GeometryCollection", "geometries": [
+    ...             {"type": "Polygon", "arcs": [[0, 1]], "properties": {"n": "a"}}]}}}
+    >>> props, polygons = decode_topojson(topo)[0]
+    >>> props, polygons[0][0].tolist()
+    ({'n': 'a'}, [[10.0, 50.0], [11.0, 50.0], [11.0, 51.0], [10.0, 51.0], [10.0, 50.0]])
+    """
+    arcs = decode_arcs(topology)
+
+    def ring(indices) -> np.ndarray:
+        parts = []
+        for i in indices:
+            a = arcs[i] if i >= 0 else arcs[~i][::-1]
+            parts.append(a if not parts else a[1:])
+        return np.concatenate(parts)
+
+    out = []
+    for obj in topology["objects"].values():
+        geometries = obj["geometries"] if obj.get("type") == "GeometryCollection" else [obj]
+        for geom in geometries:
+            if geom.get("type") == "Polygon":
+                polygons = [[ring(r) for r in geom["arcs"]]]
+            elif geom.get("type") == "MultiPolygon":
+                polygons = [[ring(r) for r in poly] for poly in geom["arcs"]]
+            else:
+                continue
+            out.append((dict(geom.get("properties") or {}), polygons))
+    return out
+
+
+def _decode(path: Path, key_property: str) -> list[_Shape]:
+    """The (Multi)Polygons of a TopoJSON file as shapes keyed by one property, with bounding boxes."""
     shapes = []
-    for geom in next(iter(topo["objects"].values()))["geometries"]:
-        polygons = geom["arcs"] if geom["type"] == "MultiPolygon" else [geom["arcs"]]
-        rings = tuple(ring(r) for poly in polygons for r in poly)
+    for props, polygons in decode_topojson(json.loads(path.read_text(encoding="utf-8"))):
+        rings = tuple(r for poly in polygons for r in poly)
         pts = np.concatenate(rings)
         bbox = (pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max())
-        shapes.append(_Shape(geom["properties"][key_property], bbox, rings))
+        shapes.append(_Shape(props[key_property], bbox, rings))
     return shapes
 
 

@@ -16,7 +16,6 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 
 import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
@@ -31,6 +30,7 @@ from matplotlib.path import Path
 
 from .communities import overlap_projection, partition_communities
 from .errors import EcosystemError
+from .geo import GEO_DIR, decode_arcs, decode_topojson
 from .graph import build_graph, document_years
 from .model import CLUSTER_KINDS, KINDS, ORGANISATION_KINDS
 from .overlap import SIGNALS, cluster_organisations, pairwise_overlaps, signal_sets
@@ -109,71 +109,6 @@ def _as_of_suffix(G) -> str:
 # -- geography -------------------------------------------------------------------------
 
 
-def _decode_arcs(topology: Mapping) -> list[np.ndarray]:
-    """Every arc of a topology as an ``(n, 2)`` array of positions, quantization undone."""
-    transform = topology.get("transform")
-    arcs = []
-    for arc in topology["arcs"]:
-        # Some writers append a third value (elevation or a placeholder): keep x and y.
-        a = np.asarray([p[:2] for p in arc], dtype=float)
-        if transform:
-            a = np.cumsum(a, axis=0) * np.asarray(transform["scale"]) + np.asarray(transform["translate"])
-        arcs.append(a)
-    return arcs
-
-
-def decode_topojson(topology: Mapping) -> list[tuple[dict, list[list[np.ndarray]]]]:
-    """Decode the polygons of a TopoJSON topology into longitude/latitude rings.
-
-    Quantized topologies (with a ``transform``) store each arc as a first position and
-    then deltas; positions are scaled and translated back. A negative arc index ``~i``
-    means arc ``i`` reversed; consecutive arcs of a ring share their end point.
-
-    Parameters
-    ----------
-    topology : mapping
-        A parsed TopoJSON ``Topology`` (``arcs``, ``objects``, optional ``transform``).
-
-    Returns
-    -------
-    list of (dict, list)
-        One ``(properties, polygons)`` per Polygon or MultiPolygon geometry, in file
-        order; each polygon is a list of rings (exterior first), each ring an ``(n, 2)``
-        array of ``(x, y)``. Other geometry types are skipped.
-
-    Examples
-    --------
-    >>> topo = {"type": "Topology", "transform": {"scale": [0.5, 1], "translate": [10, 50]},
-    ...         "arcs": [[[0, 0], [2, 0], [0, 1]], [[2, 1], [-2, 0], [0, -1]]],
-    ...         "objects": {"x": {"type": "GeometryCollection", "geometries": [
-    ...             {"type": "Polygon", "arcs": [[0, 1]], "properties": {"n": "a"}}]}}}
-    >>> props, polygons = decode_topojson(topo)[0]
-    >>> props, polygons[0][0].tolist()
-    ({'n': 'a'}, [[10.0, 50.0], [11.0, 50.0], [11.0, 51.0], [10.0, 51.0], [10.0, 50.0]])
-    """
-    arcs = _decode_arcs(topology)
-
-    def ring(indices) -> np.ndarray:
-        parts = []
-        for i in indices:
-            a = arcs[i] if i >= 0 else arcs[~i][::-1]
-            parts.append(a if not parts else a[1:])
-        return np.concatenate(parts)
-
-    out = []
-    for obj in topology["objects"].values():
-        geometries = obj["geometries"] if obj.get("type") == "GeometryCollection" else [obj]
-        for geom in geometries:
-            if geom.get("type") == "Polygon":
-                polygons = [[ring(r) for r in geom["arcs"]]]
-            elif geom.get("type") == "MultiPolygon":
-                polygons = [[ring(r) for r in poly] for poly in geom["arcs"]]
-            else:
-                continue
-            out.append((dict(geom.get("properties") or {}), polygons))
-    return out
-
-
 @dataclass(frozen=True)
 class Geo:
     """Denmark's municipalities and regions, decoded, with the points to place things at."""
@@ -228,7 +163,7 @@ def load_geo() -> Geo:
     >>> geo.centroids["Viborg"]
     (9.40393, 56.46264)
     """
-    base = resources.files("ecosystem").joinpath("data", "geo")
+    base = GEO_DIR
     kommuner = json.loads(base.joinpath("kommuner.topojson").read_text(encoding="utf-8"))
     regioner = json.loads(base.joinpath("regioner.topojson").read_text(encoding="utf-8"))
     municipalities: dict[str, list] = {}
@@ -250,7 +185,7 @@ def load_geo() -> Geo:
     points = {name: _inside_point(polys) for name, polys in regions.items()}
     regions = dict(sorted(regions.items(), key=lambda kv: codes[kv[0]]))
     return Geo(
-        municipalities, regions, codes, centroids, points, places, _decode_arcs(kommuner), _decode_arcs(regioner)
+        municipalities, regions, codes, centroids, points, places, decode_arcs(kommuner), decode_arcs(regioner)
     )
 
 
