@@ -1,7 +1,7 @@
 """The Danish cluster ecosystem as an evidence graph: overlaps and consolidation proposals."""
 
 from .communities import k_clique_communities, overlap_projection, partition_communities
-from .errors import EcosystemError, ImportFailed, SeedError, StoreUnavailable, UnknownEntity
+from .errors import EcosystemError, ImportFailed, QueryError, SeedError, StoreUnavailable, UnknownEntity
 from .graph import build_graph, document_years, find_entity, graph_stats
 from .model import ATTRIBUTES, CLUSTER_KINDS, KINDS, REL_TYPES
 from .overlap import DEFAULT_WEIGHTS, SIGNALS, cluster_organisations, overlap_evidence, pairwise_overlaps, signal_sets
@@ -27,6 +27,7 @@ __all__ = [
     "ImportFailed",
     "SeedError",
     "StoreUnavailable",
+    "QueryError",
     "UnknownEntity",
     "apply_proposals",
     "build_graph",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["EcosystemError", "SeedError", "UnknownEntity", "StoreUnavailable", "ImportFailed"]
+__all__ = ["EcosystemError", "SeedError", "UnknownEntity", "StoreUnavailable", "QueryError", "ImportFailed"]
 
 
 class EcosystemError(Exception):
@@ -35,6 +35,10 @@ class UnknownEntity(EcosystemError, KeyError):
 
 class StoreUnavailable(EcosystemError):
     """The Neo4j server cannot be used (unreachable, wrong credentials, missing plugin)."""
+
+
+class QueryError(EcosystemError):
+    """A query cannot run as asked: unknown query or parameter, or the server rejected it."""
 
 
 class ImportFailed(EcosystemError):

@@ -24,7 +24,7 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable, SessionExpired
 from tqdm import tqdm
 
-from .errors import EcosystemError, StoreUnavailable
+from .errors import QueryError, StoreUnavailable
 from .model import ATTRIBUTES, KINDS, REL_TYPES, kind_labels
 
 __all__ = [
@@ -108,10 +108,6 @@ WRITEBACK_SCHEMA: dict[str, tuple[str, ...]] = {
 SCHEMA_FILE = "schema.cypher"
 _SIGNAL_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SIGNAL_FIELDS = ("shared", "jaccard", "containment_ab", "containment_ba")
-
-
-class QueryError(EcosystemError):
-    """A query cannot run as asked: unknown query or parameter, or the server rejected it."""
 
 
 # -- runners ---------------------------------------------------------------------------
