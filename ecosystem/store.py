@@ -877,7 +877,7 @@ def bind_params(query: Query, values: Mapping[str, Any]) -> dict[str, int | floa
     >>> bind_params(q, {"name": "Arla"})
     Traceback (most recent call last):
     ...
-    ecosystem.store.QueryError: query k needs --param k=... (int: at least)
+    ecosystem.errors.QueryError: query k needs --param k=... (int: at least)
     """
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(values) - set(declared))
