@@ -463,6 +463,15 @@ def _kind_handles(kinds, counts: Mapping[str, int] | None = None, size: float = 
 # -- the network ---------------------------------------------------------------------------
 
 
+def _ordered_subgraph(U: nx.Graph, nodes: list) -> nx.Graph:
+    """A copy of U's subgraph with nodes in the given order: a subgraph view iterates a set,
+    whose order changes with PYTHONHASHSEED, and the layout depends on the node order."""
+    H = nx.Graph()
+    H.add_nodes_from(nodes)
+    H.add_edges_from(sorted((min(u, v, key=str), max(u, v, key=str)) for u, v in U.subgraph(nodes).edges()))
+    return H
+
+
 def _component_layout(U: nx.Graph, seed: int) -> dict:
     """Spring-lay the largest component in the unit square and line the small ones up beneath it.
 
@@ -472,13 +481,13 @@ def _component_layout(U: nx.Graph, seed: int) -> dict:
     comps = sorted((sorted(c, key=str) for c in nx.connected_components(U)), key=lambda c: (-len(c), str(c[0])))
     if not comps:
         return {}
-    main = U.subgraph(comps[0])
+    main = _ordered_subgraph(U, comps[0])
     pos = nx.spring_layout(main, seed=seed, k=5.0 / math.sqrt(len(main)), iterations=100, center=(0.5, 0.5), scale=0.5)
     x, row = 0.0, min(p[1] for p in pos.values()) - 0.06
     for c in comps[1:]:
         width = 0.025 * math.sqrt(len(c)) if len(c) > 1 else 0.0
         sub = (
-            nx.spring_layout(U.subgraph(c), seed=seed, center=(0, 0), scale=width / 2) if len(c) > 1 else {c[0]: (0, 0)}
+            nx.spring_layout(_ordered_subgraph(U, c), seed=seed, center=(0, 0), scale=width / 2) if len(c) > 1 else {c[0]: (0, 0)}
         )
         if x + width > 1.0:
             x, row = 0.0, row - 0.07

@@ -183,6 +183,21 @@ def test_the_same_graph_gives_the_same_picture(tmp_path):
     assert xy == [c.get_offsets().tolist() for c in second.collections[1:]]
 
 
+def test_the_network_layout_does_not_depend_on_the_hash_seed(tmp_path):
+    """Set iteration order changes with PYTHONHASHSEED; within one process it cannot show."""
+    import os
+    import subprocess
+    import sys
+
+    out = []
+    for hash_seed in ("1", "2"):
+        path = tmp_path / f"network-{hash_seed}.svg"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "MPLBACKEND": "Agg"}
+        subprocess.run([sys.executable, "-m", "ecosystem", "plot", "network", "-o", str(path)], env=env, check=True, capture_output=True)
+        out.append(path.read_bytes())
+    assert out[0] == out[1]
+
+
 # -- the command -------------------------------------------------------------------------
 
 CLI_ARGS = {
