@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -40,7 +41,14 @@ def export_graph(G: nx.MultiDiGraph, path: str | Path, fmt: str) -> Path:
             H = _flat(G)
             for _, d in H.nodes(data=True):
                 d["label"] = d.get("name", "")
+            # GEXF reserves an edge's "type" for directed/undirected: the relationship type
+            # travels as "relationship" and as the edge label Gephi shows.
+            for _, _, d in H.edges(data=True):
+                d["relationship"] = d["label"] = d.pop("type")
             nx.write_gexf(H, tmp, encoding="utf-8")
+            # NetworkX stamps today's date into <meta>: leave it out, so the same graph
+            # gives the same file on any day.
+            tmp.write_bytes(re.sub(rb' lastmodifieddate="[^"]*"', b"", tmp.read_bytes(), count=1))
         else:
             data = nx.node_link_data(G, edges="edges")
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
