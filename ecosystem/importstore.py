@@ -324,8 +324,8 @@ def _add_imports(G, home, names, as_of, countries) -> dict:
             raise UnknownImport(f"no import named {', '.join(map(repr, missing))} (see `ecosystem import --list`)")
         entries = [e for e in entries if e["name"] in wanted]
     as_of = G.graph.get("as_of") if as_of is None else as_of
-    countries = set(countries) if countries is not None else None
     datasets = [load_import(e["name"], home) for e in entries]
+    countries = _check_countries(countries, datasets) if countries is not None else None
 
     former = {f: n for n, fs in G.nodes(data="former") if fs for f in fs}
     mapping: dict[str, str] = {}
@@ -404,6 +404,25 @@ def _add_imports(G, home, names, as_of, countries) -> dict:
     summary["linked"] = len(linked)
     summary["merged"] = len(merged_ids)
     return summary
+
+
+# Where the EU's codes differ from ISO 3166, CORDIS uses the EU's.
+_EU_CODES = {"GB": "UK", "GR": "EL"}
+
+
+def _check_countries(countries: Iterable[str], datasets: list[Dataset]) -> set[str]:
+    """Upper-case the codes; refuse codes no imported participant has, naming the known ones."""
+    wanted = {c.strip().upper() for c in countries}
+    known = {d["country"] for ds in datasets for d in ds.nodes.values() if d.get("country")}
+    unknown = sorted(wanted - known)
+    if unknown and datasets:
+        hints = [f"CORDIS writes {c} as {_EU_CODES[c]}" for c in unknown if _EU_CODES.get(c) in known]
+        raise EcosystemError(
+            f"no imported participant has the country code {', '.join(unknown)}"
+            + (f" ({'; '.join(hints)})" if hints else "")
+            + f"; the imports have {len(known)} codes: {', '.join(sorted(known))}"
+        )
+    return wanted
 
 
 def _select(ds: Dataset, as_of: int | None, countries: set | None) -> list[dict]:

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from ecosystem import build_graph, geo
 from ecosystem.cli_import import import_group
 from ecosystem.coparticipation import coparticipation, coparticipation_communities
-from ecosystem.errors import ImportFailed
+from ecosystem.errors import EcosystemError, ImportFailed
 from ecosystem.imports import UnknownImport, import_cordis, import_members, import_structural_funds
 from ecosystem.importstore import add_imports, list_imports, load_import, remove_import, save_import
 from ecosystem.overlap import signal_sets
@@ -371,9 +371,14 @@ def test_add_imports_as_of_and_countries(tmp_path, G):
     H = build_graph()
     add_imports(H, home=tmp_path, as_of=years[0])
     assert {H.nodes[n]["year"] for n in H if str(n).startswith("h2020-")} == {years[0]}
-    H = build_graph()
-    add_imports(H, home=tmp_path, countries=["XX"])
-    assert not [n for n in H if str(n).startswith("h2020-")]
+    with pytest.raises(EcosystemError, match=r"no imported participant has the country code XX; the imports have \d+ codes: .*DK"):
+        add_imports(build_graph(), home=tmp_path, countries=["XX"])
+    dk, lower, everything = build_graph(), build_graph(), build_graph()
+    add_imports(dk, home=tmp_path, countries=["DK"])
+    add_imports(lower, home=tmp_path, countries=["dk"])
+    add_imports(everything, home=tmp_path)
+    projects = [sorted(n for n in g if str(n).startswith("h2020-")) for g in (dk, lower, everything)]
+    assert projects[0] == projects[1] and 0 < len(projects[0]) <= len(projects[2])
     with pytest.raises(UnknownImport):
         add_imports(build_graph(), home=tmp_path, names=["nope"])
 
