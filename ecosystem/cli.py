@@ -158,34 +158,60 @@ def stats(G, fmt):
 @cli.command()
 @graph_command
 @click.argument("name")
-def show(G, name):
+def show(G, name, seeds, as_of):
     """Show one entity by id, name or alias: kind, attributes, relations with quotes.
 
     \b
     Example:
         ecosystem show "Offshoreenergi.dk"
     """
+    from .errors import UnknownEntity
     from .model import ATTRIBUTES
 
-    n = graph_mod.find_entity(G, name)
+    try:
+        n = graph_mod.find_entity(G, name)
+    except UnknownEntity:
+        whole = graph_mod.build_graph(seeds) if as_of is not None else None
+        if whole is None or graph_mod.name_index(whole).get(name.casefold().strip()) is None:
+            raise
+        d = whole.nodes[graph_mod.find_entity(whole, name)]
+        why = f"first named in {d['first_year']}" if d["first_year"] > as_of else f"ended in {d.get('ended')}"
+        raise click.ClickException(f"{d['name']} is not in the landscape as of {as_of}: {why} (leave out --as-of to see it)") from None
     d = G.nodes[n]
     kind = d["kind"] + (f" ({d['subtype']})" if d["subtype"] else "")
     click.echo(f"{d['name']}  [{n}]  {kind}")
     if d["aliases"]:
         click.echo("  also: " + "; ".join(d["aliases"]))
-    click.echo(f"  named in {d['doc']}: \"{d['quote']}\"")
+    if d.get("former"):
+        click.echo("  folded in (renamed or merged): " + ", ".join(d["former"]))
+    click.echo(f"  named in {_source(d)}")
     for attr in ATTRIBUTES:
         if attr in d:
-            click.echo(f"  {attr} = {d[attr]}   [{d[attr + '_doc']}] \"{d[attr + '_quote']}\"")
+            quote = f" \"{d[attr + '_quote']}\"" if d.get(attr + "_quote") else " (imported)"
+            click.echo(f"  {attr} = {d[attr]}   [{d[attr + '_doc']}]{quote}")
     rows = [(e["type"], "->", v, e) for _, v, e in G.out_edges(n, data=True)]
     rows += [(e["type"], "<-", u, e) for u, _, e in G.in_edges(n, data=True)]
-    rows.sort(key=lambda r: (r[0], r[1], G.nodes[r[2]]["name"], r[3]["doc"]))
-    if rows:
-        click.echo(f"  relations ({len(rows)}):")
+    rows.sort(key=lambda r: (r[0], r[1], G.nodes[r[2]]["name"].casefold(), r[3]["doc"] or "", r[3].get("row") or 0))
+    # One line per relation and source; the rows of an imported file behind it are counted.
+    lines: dict[tuple[str, str], list] = {}
     for t, arrow, other, e in rows:
         extra = ", ".join(x for x in (e["role"], str(e["year"]) if e["year"] else "") if x)
         extra = f" ({extra})" if extra else ""
-        click.echo(f"    {arrow} {t} {G.nodes[other]['name']}{extra}   [{e['doc']}] \"{e['quote']}\"")
+        lines.setdefault((f"    {arrow} {t} {G.nodes[other]['name']}{extra}", _source(e)), []).append(e.get("row"))
+    if rows:
+        click.echo(f"  relations ({len(rows)} fact{'' if len(rows) == 1 else 's'}):")
+    for (line, source), file_rows in lines.items():
+        if file_rows[0] is not None and source.endswith(")"):
+            shown = ", ".join(map(str, file_rows[:5])) + (", ..." if len(file_rows) > 5 else "")
+            source = f"{source[:-1]}, row{'s' if len(file_rows) > 1 else ''} {shown})"
+        click.echo(f"{line}   {source}")
+
+
+def _source(d: dict) -> str:
+    """Where a fact comes from: the document and quote, or the imported file and row."""
+    if d.get("imported"):
+        return f"(imported {d.get('dataset')}: {d.get('file')})"
+    return f"[{d['doc']}] \"{d['quote']}\""
 
 
 @cli.command()

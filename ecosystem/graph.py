@@ -7,8 +7,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from .errors import UnknownEntity
-from .model import ATTRIBUTES, kind_labels
+from .errors import EcosystemError, UnknownEntity
+from .model import ATTRIBUTES, kind_labels, slugify
 from .seeds import Seeds, fact_id, load_seeds
 
 __all__ = ["build_graph", "find_entity", "name_index", "graph_stats", "document_years"]
@@ -80,6 +80,12 @@ def build_graph(
     if not isinstance(seeds, Seeds):
         seeds = load_seeds(seeds)
     year = seeds.doc_year
+    if as_of is not None:
+        if isinstance(as_of, bool) or not isinstance(as_of, int):
+            raise TypeError(f"as_of must be a year as an int, e.g. 2017, not {as_of!r}")
+        earliest = min((year(doc), doc) for doc in seeds.documents)
+        if as_of < earliest[0]:
+            raise EcosystemError(f"as of {as_of} nothing is known: the earliest document ({earliest[1]}) is from {earliest[0]}; use {earliest[0]} or later")
     known = as_of is None or (lambda row: year(row["doc"]) <= as_of)
     keep = (lambda row: True) if as_of is None else known
 
@@ -178,11 +184,11 @@ def _apply_events(G: nx.MultiDiGraph, as_of: int) -> None:
 
 
 def name_index(G: nx.Graph) -> dict[str, str]:
-    """Map every casefolded id, name and alias to its node id."""
+    """Map every casefolded id, name and alias to its node id (and the ids folded into it)."""
     index: dict[str, str] = {}
     for n, d in sorted(G.nodes(data=True)):
-        for name in (n, d.get("name", ""), *d.get("aliases", ())):
-            index.setdefault(str(name).casefold(), n)
+        for name in (n, d.get("name", ""), *d.get("aliases", ()), *(d.get("former") or ())):
+            index.setdefault(" ".join(str(name).split()).casefold(), n)
     return index
 
 
@@ -196,9 +202,11 @@ def find_entity(G: nx.Graph, name: str) -> str:
     'offshoreenergy-dk'
     """
     index = name_index(G)
-    key = name.casefold().strip()
+    key = " ".join(name.split()).casefold()
     if key in index:
         return index[key]
+    if slugify(name) in G:  # "Grøn Energi" or "groen energi" for groen-energi
+        return slugify(name)
     close = difflib.get_close_matches(key, list(index), n=5, cutoff=0.6)
     names = []
     for c in close:

@@ -177,8 +177,9 @@ def pairwise_overlaps(G: nx.MultiDiGraph, *, weights: dict | None = None, nodes=
     G : networkx.MultiDiGraph
         The ecosystem graph.
     weights : dict, optional
-        Signal -> weight for the combined score (default ``DEFAULT_WEIGHTS``).
-        Unknown signal names raise ``ValueError``.
+        Signal -> weight for the combined score (default ``DEFAULT_WEIGHTS``). A signal
+        left out weighs 0: to change one weight, start from ``dict(DEFAULT_WEIGHTS)`` (the
+        CLI's ``--weight`` does). Unknown signals and negative weights raise ``ValueError``.
     nodes : iterable, optional
         The organisations (default: every cluster organisation).
     signals : iterable of str, optional

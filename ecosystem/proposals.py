@@ -140,7 +140,23 @@ def _why_anchor(G, r) -> str:
         parts.append(f"largest stated membership ({r['size']})" if r.get("largest") else f"{r['size']} members")
     if r["centrality"]:
         parts.append(f"overlap centrality {r['centrality']:.2f}")
-    return ", ".join(parts) or "no distinguishing facts: first by id"
+    why = ", ".join(parts) or "no distinguishing facts"
+    if r.get("tied"):
+        why += f"; tied at {r['points']:g} points with {', '.join(_name(G, t) for t in r['tied'])}, first by id"
+    return why
+
+
+# Signals that say organisations do the same work with the same firms and partners; the
+# others (themes, regions, funders) are shared by many organisations that do not overlap.
+_SPECIFIC = ("members", "projects", "partners", "collaboration")
+
+
+def _caution(signals: dict) -> str:
+    """Say so when a group rests on broad signals alone."""
+    if any(signals.get(s) for s in _SPECIFIC):
+        return ""
+    broad = ", ".join(s for s in SIGNALS if signals.get(s))
+    return f"rests on broad signals only ({broad}): no shared members, projects, partners or stated collaboration are recorded"
 
 
 def _regions(G, n) -> list:
@@ -191,13 +207,16 @@ def requirement_gaps(G: nx.MultiDiGraph, members, anchor=None) -> list[dict]:
          "met" if {"company", "knowledge_institution"} <= kinds else "unknown",
          "companies and knowledge institutions are already members or partners" if {"company", "knowledge_institution"} <= kinds
          else "none recorded among members and partners: " + ", ".join(k.replace("_", " ") for k in ("company", "knowledge_institution") if k not in kinds)),
+        # The documents record few labels and no certification plans: no Gold is not a gap.
         ("ecei-gold-or-plan",
-         "met" if gold else "gap",
-         f"{', '.join(_name(G, m) for m in gold)} holds ECEI Gold" if gold else "no member holds ECEI Gold: a plan for gold certification is needed"),
+         "met" if gold else "unknown",
+         f"{', '.join(_name(G, m) for m in gold)} holds ECEI Gold" if gold
+         else "no ECEI Gold recorded for any member, and the documents record no certification plans: Gold or a plan for it must be shown"),
         ("national-accessibility",
-         "met" if national or regions >= set(_ALL_REGIONS) else "gap",
+         "met" if national or regions >= set(_ALL_REGIONS) else "gap" if regions else "unknown",
          (f"national reach: {', '.join(_name(G, m) for m in national)}" if national else "serves all five regions") if national or regions >= set(_ALL_REGIONS)
-         else "not evidenced in " + ", ".join(_name(G, r) for r in sorted(set(_ALL_REGIONS) - regions))),
+         else ("regional: not evidenced in " + ", ".join(_name(G, r) for r in sorted(set(_ALL_REGIONS) - regions))) if regions
+         else "no region or national reach recorded"),
         ("services-on-virksomhedsguiden", "unknown", "the documents record no services on Virksomhedsguiden"),
     ]
     return [{"requirement": r, "status": s, "detail": d} for r, s, d in checks]
@@ -287,6 +306,7 @@ def propose(G: nx.MultiDiGraph, *, weights=None, min_score: float = 0.1, method:
         ranking = anchor_ranking(G, members, P)
         anchor = ranking[0]["id"]
         ranking[0]["largest"] = ranking[0]["size"] == max(r["size"] for r in ranking) and ranking[0]["size"] > 0
+        ranking[0]["tied"] = [r["id"] for r in ranking[1:] if r["points"] == ranking[0]["points"]]
         n_pairs = len(members) * (len(members) - 1) / 2
         score = sum(by_pair[(a, b)]["score"] for a in members for b in members if a < b and (a, b) in by_pair) / n_pairs
         themes = sorted(set().union(*(signal_sets(G, "themes", [m])[m] for m in members)))
@@ -300,6 +320,7 @@ def propose(G: nx.MultiDiGraph, *, weights=None, min_score: float = 0.1, method:
             "critical_mass": _critical_mass(G, members),
             "themes": [{"id": t, "name": _name(G, t)} for t in themes],
             "signals": {s: n for s, n in signals.items() if n},
+            "caution": _caution(signals),
             "evidence": _evidence(G, members, by_pair),
             "requirements": requirement_gaps(G, members, anchor),
             "partners": [{"id": p, "name": _name(G, p), "kind": G.nodes[p].get("kind"), "why_partner": PARTNER_KINDS.get(G.nodes[p].get("kind"), "")}
@@ -363,18 +384,24 @@ def compare_with_recommendations(G: nx.MultiDiGraph, result: dict, recommendatio
             if extra:
                 reasons.append(f"{pid} also takes in {', '.join(_name(G, m) for m in extra)}")
         anchor = successor.get(rec.get("anchor"), rec.get("anchor"))
+        anchor_differs = False
         if anchor and anchor in G:
             ours = [p["anchor"]["id"] for p in result["proposals"] if any(m["id"] in mergeable for m in p["members"])]
             for a in ours:
-                same = a == anchor or anchor in _regions(G, a)
-                reasons.append(f"anchor: the documents name {_name(G, anchor)}, the analysis {_name(G, a)}"
-                               + (" (consistent)" if same else " (different)"))
+                if G.nodes[anchor].get("kind") == "region":  # "forankres i Region Midtjylland": a place, not a body
+                    placed_in = _regions(G, a)
+                    verdict_a = "consistent" if anchor in placed_in else "different" if placed_in else "not comparable: no region recorded for it"
+                    reasons.append(f"anchor: the documents place it in {_name(G, anchor)}, the analysis's anchor is {_name(G, a)} ({verdict_a})")
+                else:
+                    verdict_a = "consistent" if a == anchor else "different"
+                    reasons.append(f"anchor: the documents name {_name(G, anchor)}, the analysis {_name(G, a)} ({verdict_a})")
+                anchor_differs |= verdict_a == "different"
         for a in mergeable:
             for b in mergeable:
                 if a < b:
                     reasons.append(f"overlap {_name(G, a)} – {_name(G, b)}: {pairs.get((a, b), 0.0):.3f}")
         together = max((len(ms) for pid, ms in placed.items() if pid != "kept separate"), default=0)
-        if len(mergeable) >= 2 and together == len(mergeable) and len(mergeable) == len(members):
+        if len(mergeable) >= 2 and together == len(mergeable) and len(mergeable) == len(members) and not anchor_differs:
             verdict = "agree"
         elif together >= 2 or (len(mergeable) >= 2 and together == len(mergeable)):
             verdict = "partial"

@@ -60,11 +60,11 @@ def proposals_csv(result: dict) -> str:
                 "proposal": p["id"], "rank": p["rank"], "score": p["score"], "member": m["id"], "name": m["name"], "kind": m["kind"],
                 "role": role, "hub_serves": "|".join(hubs[m["id"]]["serves"]) if m["id"] in hubs else "",
                 "themes": "|".join(t["id"] for t in p["themes"]), "critical_mass": p["critical_mass"]["verdict"],
-                "gaps": "|".join(r["requirement"] for r in p["requirements"] if r["status"] == "gap"),
+                "gaps": "|".join(r["requirement"] for r in p["requirements"] if r["status"] == "gap"), "caution": p["caution"],
             })
     for k in result["kept_separate"]:
-        rows.append({"proposal": "", "rank": "", "score": "", "member": k["id"], "name": k["name"], "kind": "", "role": "kept_separate", "hub_serves": "", "themes": "", "critical_mass": "", "gaps": k["why"]})
-    return rows_csv(rows, ["proposal", "rank", "score", "member", "name", "kind", "role", "hub_serves", "themes", "critical_mass", "gaps"])
+        rows.append({"proposal": "", "rank": "", "score": "", "member": k["id"], "name": k["name"], "kind": "", "role": "kept_separate", "hub_serves": "", "themes": "", "critical_mass": "", "gaps": k["why"], "caution": ""})
+    return rows_csv(rows, ["proposal", "rank", "score", "member", "name", "kind", "role", "hub_serves", "themes", "critical_mass", "gaps", "caution"])
 
 
 def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of=None) -> str:
@@ -87,14 +87,16 @@ def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of
             out.append("**Regional hubs:** none needed beyond the anchor's regions (as far as the graph records)")
         out.append("")
         cm = p["critical_mass"]
-        counted = f"{cm['stated_members']} stated members ({', '.join(cm['counted'])})" if cm["counted"] else "no member count stated"
-        out.append(f"**Critical mass:** {counted}; benchmark {cm['benchmark'][0]}-{cm['benchmark'][1]} active firms "
-                   f"([{cm['doc']}] \"{cm['quote']}\"): {cm['verdict']}.")
+        counted = f"{cm['stated_members']} stated members ({', '.join(cm['counted'])}): " if cm["counted"] else ""
+        out.append(f"**Critical mass:** {counted}{cm['verdict']}; benchmark {cm['benchmark'][0]}-{cm['benchmark'][1]} active firms "
+                   f"([{cm['doc']}] \"{cm['quote']}\").")
         out.append("")
         out.append("**Themes:** " + (", ".join(t["name"] for t in p["themes"]) or "none recorded"))
         out.append("")
         out.append("**Overlap signals (pairs sharing):** " + ", ".join(f"{s} {n}" for s, n in sorted(p["signals"].items())))
         out.append("")
+        if p["caution"]:
+            out += [f"**Caution:** {p['caution']}.", ""]
         out.append("**Evidence:**")
         out.append("")
         for e in p["evidence"]:

@@ -159,7 +159,9 @@ def test_critical_mass_against_the_benchmark():
 def test_requirement_gaps():
     G = eco()
     gaps = {r["requirement"]: r["status"] for r in requirement_gaps(G, ["food-b", "food-c"], "food-b")}
-    assert gaps["ecei-gold-or-plan"] == "gap" and gaps["national-accessibility"] == "gap"
+    # no Gold recorded is not evidence of no Gold (nor of no plan); two regions are evidence of a regional reach
+    assert gaps["ecei-gold-or-plan"] == "unknown" and gaps["national-accessibility"] == "gap"
+    assert {r["requirement"]: r["status"] for r in requirement_gaps(G, ["energy"])}["national-accessibility"] == "unknown"
     assert gaps["board-companies-and-knowledge-institutions"] == "met"
     gaps = {r["requirement"]: r["status"] for r in requirement_gaps(G, ["food-a"], "food-a")}
     assert gaps["ecei-gold-or-plan"] == "met" and gaps["national-accessibility"] == "met"
@@ -321,3 +323,28 @@ def test_comparison_follows_renames_and_mergers():
     assert got["verdict"] == "agree"
     assert "old-food is now Food-A" in got["reasons"] and not any("not in this graph" in r for r in got["reasons"])
     assert "anchor: the documents name Food-A, the analysis Food-A (consistent)" in got["reasons"]
+
+
+def test_a_different_anchor_keeps_a_comparison_from_agreeing():
+    G = eco()
+    out = propose(G)
+    rec = {"id": "r", "action": "merge", "status": "recommended", "members": ["food-a", "food-b"], "doc": "d", "quote": "q"}
+    verdicts = {anchor: compare_with_recommendations(G, out, [{**rec, "anchor": anchor}])[0] for anchor in ("food-a", "food-b", "region-midtjylland", "region-nordjylland")}
+    assert verdicts["food-a"]["verdict"] == "agree"
+    assert verdicts["food-b"]["verdict"] == "partial"
+    assert "anchor: the documents name Food-B, the analysis Food-A (different)" in verdicts["food-b"]["reasons"]
+    assert verdicts["region-midtjylland"]["verdict"] == "agree"  # food-a serves Midtjylland
+    assert verdicts["region-nordjylland"]["verdict"] == "partial"
+
+
+def test_a_group_on_broad_signals_only_carries_a_caution():
+    G = eco()
+    out = propose(G)
+    assert out["proposals"][0]["caution"] == ""
+    H = nx.MultiDiGraph()
+    H.add_nodes_from(["x", "y"], kind="cluster_organisation")
+    H.add_node("t", kind="theme")
+    H.add_edges_from([("x", "t"), ("y", "t")], type="WORKS_IN", doc="d", quote="q")
+    (p,) = propose(H)["proposals"]
+    assert p["caution"].startswith("rests on broad signals only (themes)")
+    assert "tied at" in p["anchor"]["why"] and p["anchor"]["id"] == "x"

@@ -215,3 +215,27 @@ def test_whatif_and_eligibility_and_leagues():
 def test_communities_command():
     result = run("communities", "--method", "kclique")
     assert result.exit_code == 0 and result.output.startswith("kclique-1")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["show", "Welfare Tech", "--as-of", "2012"], "Welfare Tech is not in the landscape as of 2012: first named in 2016"),
+        (["stats", "--as-of", "1990"], "as of 1990 nothing is known: the earliest document (004_d2356694f9204211) is from 2012"),
+    ],
+)
+def test_as_of_outside_the_documents_says_why(args, message):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", ["Welfare  Tech", "welfare tech", "Grøn Energi", "groen energi"])
+def test_show_finds_names_despite_spacing_and_spelling(name):
+    result = run("show", name)
+    assert result.exit_code == 0 and result.output.split("  [")[0] in ("Welfare Tech", "Grøn Energi")
+
+
+def test_show_finds_an_organisation_by_the_id_it_was_merged_under():
+    result = run("show", "cross-road-copenhagen", "--as-of", "2017")
+    assert result.exit_code == 0 and result.output.startswith("Innovationsnetværk Danmark  [innovationsnetvaerk-danmark]")
+    assert "folded in (renamed or merged): cross-road-copenhagen" in result.output
