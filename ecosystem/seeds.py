@@ -84,6 +84,7 @@ class Seeds:
     recommendations: list[Row] = field(default_factory=list)
     requirements: list[Row] = field(default_factory=list)
     criteria: list[Row] = field(default_factory=list)
+    unread: set[str] = field(default_factory=set)  # seed files that could not be read at all
 
     def doc_year(self, doc_id: str) -> int:
         return int(self.documents[doc_id]["year"])
@@ -122,13 +123,14 @@ def fact_id(*parts: str) -> str:
     return "f-" + h[:12]
 
 
-def _read_csv(path: Path, name: str, problems: list[Problem], dropped: set[str]) -> list[Row]:
+def _read_csv(path: Path, name: str, problems: list[Problem], dropped: set[str]) -> list[Row] | None:
+    """The file's rows; None when the file as a whole cannot be read (reported)."""
     header = SEED_FILES[name]
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         problems.append(Problem(name, 0, "file not found", "every seed file must exist", f"create {name} in the seed folder with the header {','.join(header)}"))
-        return []
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -141,15 +143,15 @@ def _read_csv(path: Path, name: str, problems: list[Problem], dropped: set[str])
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     lines = text.splitlines()
     rows: list[Row] = []
-    first = _next_record(reader, name, lines, problems, dropped)
+    first = _next_record(reader, name, lines, problems, dropped, 1)
     if first is None:
         problems.append(Problem(name, 1, "file is empty", "the first line is the header", f"write the header {','.join(header)}"))
-        return []
+        return None
     if tuple(c.strip() for c in first) != header:
         problems.append(Problem(name, 1, f"header is {','.join(first)!r}", f"the header must be {','.join(header)}", "fix the column names and order"))
-        return []
+        return None
     start = reader.line_num + 1
-    while (values := _next_record(reader, name, lines, problems, dropped)) is not None:
+    while (values := _next_record(reader, name, lines, problems, dropped, start)) is not None:
         line = start
         start = reader.line_num + 1
         if not values or not any(v.strip() for v in values):
@@ -168,16 +170,18 @@ def _read_csv(path: Path, name: str, problems: list[Problem], dropped: set[str])
     return rows
 
 
-def _next_record(reader, name: str, lines: list[str], problems: list[Problem], dropped: set[str]) -> list[str] | None:
-    """The next CSV record; ``[]`` for a line that is not valid CSV (reported, its id dropped); None at the end."""
+def _next_record(reader, name: str, lines: list[str], problems: list[Problem], dropped: set[str], start: int) -> list[str] | None:
+    """The next CSV record, which begins on line ``start``; ``[]`` for a record that is not
+    valid CSV (reported at the line it begins on, its id dropped); None at the end."""
     try:
         return next(reader)
     except StopIteration:
         return None
     except csv.Error as err:
-        bad = lines[reader.line_num - 1] if 0 < reader.line_num <= len(lines) else ""
-        dropped.add(bad.split(",", 1)[0].strip().strip('"'))
-        problems.append(Problem(name, reader.line_num, f"CSV syntax error: {err}", "standard CSV quoting", "put fields containing quotes or commas in double quotes and double any quote inside"))
+        for bad in lines[max(start - 1, 0) : reader.line_num]:  # every line the broken record swallowed
+            dropped.add(bad.split(",", 1)[0].strip().strip('"'))
+        until = f" (the record runs on to line {reader.line_num})" if reader.line_num > start else ""
+        problems.append(Problem(name, start, f"CSV syntax error: {err}{until}", "standard CSV quoting", "put fields containing quotes or commas in double quotes and double any quote inside"))
         return []
 
 
@@ -191,7 +195,7 @@ def _check_provenance(row: Row, seeds: Seeds, problems: list[Problem]) -> None:
     doc, quote = row["doc"], row["quote"]
     if not doc:
         problems.append(Problem(row.file, row.line, "no doc", "every fact cites its source document", "put the document id in the doc column"))
-    elif doc not in seeds.documents:
+    elif doc not in seeds.documents and "documents.csv" not in seeds.unread:
         problems.append(Problem(row.file, row.line, f"unknown document {doc!r}", "doc must be an id in documents.csv", "use one of: " + ", ".join(sorted(seeds.documents))))
     if not quote:
         problems.append(Problem(row.file, row.line, "no quote", "every fact carries a verbatim quote", "copy the sentence that states it from the document"))
@@ -212,9 +216,13 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
     # again as dangling, so one mistake gives one message.
     broken: set[str] = set()
     raw = {name: _read_csv(path / name, name, problems, broken if name == "entities.csv" else set()) for name in SEED_FILES}
+    # A file that could not be read at all is reported once: what refers to it is not
+    # checked against it, so one missing file does not give a thousand messages.
+    seeds.unread = {name for name, rows in raw.items() if rows is None}
+    raw = {name: rows or [] for name, rows in raw.items()}
 
     def dangling(ent: str) -> bool:
-        return ent not in seeds.entities and ent not in broken
+        return "entities.csv" not in seeds.unread and ent not in seeds.entities and ent not in broken
 
     for row in raw["documents.csv"]:
         if row["id"] in seeds.documents:
