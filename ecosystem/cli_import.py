@@ -50,9 +50,12 @@ def _common(fn):
 
 def _store(dataset, home, seeds_dir, review, G=None) -> None:
     from .graph import build_graph
-    from .importstore import save_import
+    from .importstore import list_imports, save_import
 
+    before = {e["name"]: e for e in list_imports(home)}.get(dataset.name)
     entry = save_import(dataset, home=home, G=G if G is not None else build_graph(seeds_dir), review=review)
+    if before is not None:
+        click.echo(f"replaced the earlier import {dataset.name!r} ({before['organisations']} organisations; now {entry['organisations']})")
     links = entry["links"]
     click.echo(
         f"imported {entry['name']}: {entry['organisations']} organisations, {entry['nodes']} nodes, {entry['edges']} relationships; "

@@ -151,6 +151,9 @@ def save_import(dataset: Dataset, *, home=None, G: nx.Graph | None = None, revie
 
     if not SLUG_RE.match(dataset.name):
         raise ImportFailed(f"import name {dataset.name!r} is not a slug (lowercase letters and digits joined by '-'; e.g. --name cordis-h2020)")
+    if not dataset.nodes:
+        files = ", ".join(f["file"] for f in dataset.files) or "the file"
+        raise ImportFailed(f"{files}: no data rows, nothing imported (a stored import {dataset.name!r}, if any, is kept as it was)")
     G = build_graph() if G is None else G
     decisions = read_review(review, G) if review is not None else None
     with _bulk():

@@ -158,6 +158,20 @@ def test_bad_input_through_the_cli_imports_nothing(tmp_path):
     assert snapshot(home) == before
 
 
+def test_a_file_without_rows_does_not_replace_a_stored_import(tmp_path):
+    home = tmp_path / "home"
+    first = CliRunner().invoke(import_group, ["structural-funds", str(SF_2007), "--home", str(home)])
+    assert first.exit_code == 0 and "replaced" not in first.output
+    before = snapshot(home)
+    header_only = tmp_path / SF_2007.name
+    header_only.write_text(SF_2007.read_text(encoding="utf-8-sig").splitlines()[0] + "\n", encoding="utf-8")
+    result = CliRunner().invoke(import_group, ["structural-funds", str(header_only), "--home", str(home)])
+    assert result.exit_code == 1 and "no data rows, nothing imported" in result.output
+    assert snapshot(home) == before
+    again = CliRunner().invoke(import_group, ["structural-funds", str(SF_2007), "--home", str(home)])
+    assert again.exit_code == 0 and again.output.startswith("replaced the earlier import 'structural-funds-2007-2013'")
+
+
 # -- personal data -----------------------------------------------------------------------------
 
 
