@@ -267,7 +267,7 @@ def overlaps(G, top, fmt, weight_pairs):
 @graph_command
 @click.option("--method", type=click.Choice(["kclique", "leiden", "louvain", "auto"]), default="auto", show_default=True,
               help="kclique lets an organisation sit in several communities; auto = Leiden if installed, else Louvain.")
-@click.option("--k", type=click.IntRange(2), default=3, show_default=True, help="Clique size for k-clique percolation.")
+@click.option("--k", type=click.IntRange(2), default=None, help="Clique size for k-clique percolation (only with --method kclique)  [default: 3]")
 @click.option("--min-score", type=float, default=0.1, show_default=True, help="Drop overlap pairs at or below this score first.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @weight_option
@@ -281,18 +281,23 @@ def communities(G, method, k, min_score, fmt, weight_pairs):
     from .communities import k_clique_communities, overlap_projection, partition_communities
     from .report import to_json
 
+    if k is not None and method != "kclique":
+        raise click.UsageError(f"--k applies to --method kclique only, not {method}")
     P = overlap_projection(G, weights=_weights(weight_pairs), min_score=min_score)
-    found = k_clique_communities(P, k) if method == "kclique" else partition_communities(P, method=method)
+    found = k_clique_communities(P, k or 3) if method == "kclique" else partition_communities(P, method=method)
     if fmt == "json":
         click.echo(to_json(found), nl=False)
         return
+    if not found:
+        click.echo(f"no communities: {P.number_of_edges()} pairs score above {min_score}"
+                   + (f" and no {k or 3} organisations all overlap each other (try a smaller --k)" if method == "kclique" else ""), err=True)
     for cid, members in found.items():
-        click.echo(f"{cid} ({len(members)}): " + ", ".join(G.nodes[m]["name"] for m in members))
+        click.echo(f"{cid} ({len(members)}): " + ", ".join(sorted((G.nodes[m]["name"] for m in members), key=str.casefold)))
 
 
 @cli.command()
 @graph_command
-@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "markdown", "csv", "json"]), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE instead of stdout.")
 @click.option("--min-score", type=float, default=0.1, show_default=True, help="Pairs at or below this overlap are not joined.")
 @click.option("--method", type=click.Choice(["louvain", "leiden", "auto"]), default="louvain", show_default=True)
@@ -372,7 +377,7 @@ def eligibility(G, fmt):
 
     league = leagues(G)
     rows = []
-    for n in cluster_organisations(G):
+    for n in sorted(cluster_organisations(G), key=lambda n: (G.nodes[n]["name"].casefold(), n)):
         checks = requirement_gaps(G, [n], n)
         rows.append({"id": n, "name": G.nodes[n]["name"], "league": league[n] or "", **{c["requirement"]: c["status"] for c in checks}})
     if fmt == "json":
@@ -384,17 +389,25 @@ def eligibility(G, fmt):
 
 @cli.command()
 @graph_command
-def leagues(G):
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def leagues(G, fmt):
     """Place cluster organisations in the three leagues by their ECEI label (document 004).
+
+    League 1 is ECEI Gold, 2 Silver, 3 Bronze; "-" where the documents record no label.
 
     \b
     Example:
         ecosystem leagues
     """
     from .proposals import leagues as run_leagues
+    from .report import rows_table, to_json
 
-    for n, league in sorted(run_leagues(G).items(), key=lambda x: (x[1] or 9, x[0])):
-        click.echo(f"{league or '-'}  {G.nodes[n]['name']}")
+    ranked = sorted(run_leagues(G).items(), key=lambda x: (x[1] or 9, G.nodes[x[0]]["name"].casefold(), x[0]))
+    rows = [{"id": n, "name": G.nodes[n]["name"], "league": league} for n, league in ranked]
+    if fmt == "json":
+        click.echo(to_json(rows), nl=False)
+        return
+    click.echo(rows_table([{**r, "league": r["league"] or "-"} for r in rows], ["league", "name"]), nl=False)
 
 
 def _register():

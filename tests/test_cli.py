@@ -209,7 +209,7 @@ def test_whatif_and_eligibility_and_leagues():
     result = run("eligibility")
     assert result.exit_code == 0 and "ecei-gold-or-plan" in result.output
     result = run("leagues")
-    assert result.exit_code == 0 and "1  Offshore Center Danmark" in result.output
+    assert result.exit_code == 0 and result.output.splitlines()[:2] == ["league  name", "1       Offshore Center Danmark"]
 
 
 def test_communities_command():
@@ -239,3 +239,14 @@ def test_show_finds_an_organisation_by_the_id_it_was_merged_under():
     result = run("show", "cross-road-copenhagen", "--as-of", "2017")
     assert result.exit_code == 0 and result.output.startswith("Innovationsnetværk Danmark  [innovationsnetvaerk-danmark]")
     assert "folded in (renamed or merged): cross-road-copenhagen" in result.output
+
+
+def test_communities_k_only_with_kclique_and_an_empty_result_says_why():
+    result = CliRunner().invoke(cli, ["communities", "--method", "louvain", "--k", "4"])
+    assert result.exit_code == 2 and "--k applies to --method kclique only, not louvain" in result.output
+    result = CliRunner().invoke(cli, ["communities", "--method", "kclique", "--k", "30"])
+    assert result.exit_code == 0 and "no communities" in result.output and "try a smaller --k" in result.output
+
+
+def test_propose_accepts_markdown_for_md():
+    assert run("propose", "--format", "markdown").output == run("propose").output
