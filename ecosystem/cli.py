@@ -216,15 +216,24 @@ def _source(d: dict) -> str:
 
 @cli.command()
 @graph_command
-@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from the file's extension.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file: .graphml, .gexf or .json.")
 def export(G, fmt, output):
     """Export the graph as GraphML or GEXF (Gephi) or node-link JSON (every attribute).
 
     \b
     Example:
-        ecosystem export --format gexf -o ecosystem.gexf
+        ecosystem export -o ecosystem.gexf
+        ecosystem export --format graphml -o ecosystem.xml
     """
+    suffix = output.suffix.lower().lstrip(".")
+    by_suffix = {"graphml": "graphml", "xml": "graphml", "gexf": "gexf", "json": "json"}.get(suffix)
+    if fmt is None and by_suffix is None:
+        raise click.UsageError(f"cannot tell the format from {output.name!r}: end it in .graphml, .gexf or .json, or give --format")
+    if fmt is not None and by_suffix not in (None, fmt):
+        raise click.UsageError(f"{output.name!r} ends in .{suffix} but --format is {fmt}: use -o {output.stem}.{fmt} or --format {by_suffix}")
+    fmt = fmt or by_suffix
     with writing_to(output):
         export_graph(G, output, fmt)
     click.echo(f"wrote {output} ({G.number_of_nodes()} nodes, {G.number_of_edges()} relationships)")

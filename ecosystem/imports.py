@@ -611,6 +611,9 @@ def import_cordis(path, organisations_path=None, *, programmes_path=None, name: 
 
 def _cordis(path, organisations_path, programmes_path, name: str, encoding: str) -> Dataset:
     t = _read_table(path, encoding)
+    if "organisationID" in t.header and "pic" not in t.header:
+        raise _fail(t.path, 1, None, "this is a CORDIS organisations file, not a participations file", "the first argument is the participations file",
+                    f"ecosystem import cordis PARTICIPATIONS.csv.gz --organisations {t.path.name}")
     t.require(("rcn", "role", "pic", "type", "contribution", "country", "start_date"), ("end_date", "total_cost"))
     ds = Dataset(name, "cordis", dropped_columns=list(t.dropped))
     ds.files.append(_file_entry(t, "cordis_participations"))

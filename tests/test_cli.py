@@ -193,9 +193,9 @@ def test_overlaps_weight_errors(weights, message):
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("args", [["propose"], ["export", "--format", "json"], ["plot", "timeline"]])
-def test_writing_into_a_missing_folder_is_a_clean_error(tmp_path, args):
-    target = tmp_path / "no-such-folder" / "out.png"
+@pytest.mark.parametrize("args, name", [(["propose"], "out.md"), (["export"], "out.json"), (["plot", "timeline"], "out.png")])
+def test_writing_into_a_missing_folder_is_a_clean_error(tmp_path, args, name):
+    target = tmp_path / "no-such-folder" / name
     result = CliRunner().invoke(cli, [*args, "-o", str(target)])
     assert result.exit_code == 1 and result.output == f"Error: cannot write {target}: No such file or directory\n"
     assert not result.exception or isinstance(result.exception, SystemExit)
@@ -250,3 +250,21 @@ def test_communities_k_only_with_kclique_and_an_empty_result_says_why():
 
 def test_propose_accepts_markdown_for_md():
     assert run("propose", "--format", "markdown").output == run("propose").output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "graphml", "-o", "g.json"], "'g.json' ends in .json but --format is graphml"),
+        (["-o", "g.txt"], "cannot tell the format from 'g.txt'"),
+    ],
+)
+def test_export_format_and_extension_must_agree(tmp_path, args, message, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["export", *args])
+    assert result.exit_code == 2 and message in result.output and not list(tmp_path.iterdir())
+
+
+def test_export_takes_the_format_from_the_extension(tmp_path):
+    assert run("export", "-o", str(tmp_path / "g.gexf")).exit_code == 0
+    assert nx.read_gexf(tmp_path / "g.gexf").number_of_nodes() == build_graph().number_of_nodes()

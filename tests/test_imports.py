@@ -158,6 +158,11 @@ def test_bad_input_through_the_cli_imports_nothing(tmp_path):
     assert snapshot(home) == before
 
 
+def test_the_organisations_file_in_place_of_the_participations_says_which_is_which():
+    with pytest.raises(ImportFailed, match=r"h2020_organisations.csv:1: this is a CORDIS organisations file, not a participations file .*--organisations h2020_organisations.csv"):
+        import_cordis(ORGANISATIONS)
+
+
 def test_a_file_without_rows_does_not_replace_a_stored_import(tmp_path):
     home = tmp_path / "home"
     first = CliRunner().invoke(import_group, ["structural-funds", str(SF_2007), "--home", str(home)])
