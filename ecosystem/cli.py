@@ -366,7 +366,7 @@ def whatif(G, proposal, fmt, min_score):
         click.echo(f"{key:34}{before[key]:>10}{after[key]:>10}")
     click.echo(f"{'themes with several organisations':34}{len(before['themes_with_several_organisations']):>10}{len(after['themes_with_several_organisations']):>10}")
     click.echo("regions covered per theme (before -> after):")
-    for theme, n in before["regions_per_theme"].items():
+    for theme, n in sorted(before["regions_per_theme"].items(), key=lambda kv: kv[0].casefold()):
         click.echo(f"  {theme:32}{n:>10}{after['regions_per_theme'].get(theme, 0):>10}")
 
 
