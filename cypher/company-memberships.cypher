@@ -5,6 +5,7 @@
 MATCH (c:Company)
 WHERE c.id = $company OR toLower(c.name) = toLower($company)
    OR any(alias IN c.aliases WHERE toLower(alias) = toLower($company))
+   OR $company IN coalesce(c.former, [])
 MATCH (c)-[m:MEMBER_OF]->(o:Entity)
 RETURN c.name AS company, o.id AS id, o.name AS organisation, o.kind AS kind,
        m.role AS role, m.year AS year, m.doc AS doc, m.quote AS quote

@@ -5,6 +5,7 @@
 MATCH (n:Entity)
 WHERE n.id = $entity OR toLower(n.name) = toLower($entity)
    OR any(alias IN n.aliases WHERE toLower(alias) = toLower($entity))
+   OR $entity IN coalesce(n.former, [])
 CALL (n) {
   RETURN 'named' AS fact, n.name AS detail, n.doc AS doc, n.doc_year AS doc_year, n.quote AS quote
   UNION ALL

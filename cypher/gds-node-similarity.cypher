@@ -1,17 +1,29 @@
 // name: gds-node-similarity
-// answers: Graph Data Science version of the overlap analysis: Jaccard similarity of cluster organisations by their members and partners.
-// params: $graph (string, default ecosystem-membership) — name of the in-memory GDS projection (replaced, then dropped)
+// answers: Graph Data Science version of one overlap signal: the Jaccard similarity of cluster organisations by their members, or by their partners, with the sets built exactly as the overlap analysis builds them (members: who is MEMBER_OF it; partners: non-cluster entities that are PARTNER_OF, COLLABORATES_WITH or HOSTED_BY it either way, or that it is a MEMBER_OF).
+// params: $signal (string, default members) — members or partners
+//         $graph (string, default ecosystem-similarity) — name of the in-memory GDS projection (replaced, then dropped)
 //         $top_k (int, default 10) — similar organisations kept per organisation
 //         $cutoff (float, default 0.1) — least similarity reported
-// example: ecosystem query gds-node-similarity --param top_k=5 --param cutoff=0.2
+// example: ecosystem query gds-node-similarity --param signal=partners --param top_k=5 --param cutoff=0.2
 CALL () {
   CALL gds.graph.drop($graph, false) YIELD graphName
   RETURN count(graphName) AS replaced
 }
 MATCH (c:ClusterOrganisation)
-OPTIONAL MATCH (c)-[r:MEMBER_OF|PARTNER_OF]-(x:Entity)
-  WHERE type(r) = 'PARTNER_OF' OR endNode(r) = c
-// Cluster -> member: only clusters have outgoing relationships, so only they are compared.
+CALL (c) {
+  MATCH (c)<-[:MEMBER_OF]-(x:Entity)
+  WHERE $signal = 'members' AND x <> c
+  RETURN x
+  UNION
+  MATCH (c)<-[:PARTNER_OF|COLLABORATES_WITH|HOSTED_BY]-(x:Entity)
+  WHERE $signal = 'partners' AND NOT x:ClusterOrganisation
+  RETURN x
+  UNION
+  MATCH (c)-[:PARTNER_OF|COLLABORATES_WITH|HOSTED_BY|MEMBER_OF]->(x:Entity)
+  WHERE $signal = 'partners' AND NOT x:ClusterOrganisation
+  RETURN x
+}
+// Cluster -> item, one relationship per distinct pair: the clusters are compared by their sets.
 WITH gds.graph.project($graph, c, x) AS projection
 CALL gds.nodeSimilarity.stream($graph, {topK: $top_k, similarityCutoff: $cutoff, concurrency: 1})
 YIELD node1, node2, similarity

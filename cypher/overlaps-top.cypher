@@ -4,6 +4,6 @@
 // example: ecosystem query overlaps-top --param limit=10
 MATCH (a:Entity)-[o:OVERLAPS]->(b:Entity)
 RETURN a.id AS a, a.name AS a_name, b.id AS b, b.name AS b_name, o.score AS score,
-       [key IN keys(o) WHERE key <> 'score' | key + '=' + toString(o[key])] AS signals
+       COLLECT { UNWIND keys(o) AS key WITH key WHERE key <> 'score' RETURN key + '=' + toString(o[key]) ORDER BY key } AS signals
 ORDER BY score DESC, a, b
 LIMIT $limit

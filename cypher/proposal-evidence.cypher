@@ -1,7 +1,7 @@
 // name: proposal-evidence
 // answers: One written-back consolidation proposal: its members, anchor, hubs and every evidence quote.
 // params: $proposal (string) — proposal id (see `ecosystem query proposals`)
-// example: ecosystem query proposal-evidence --param proposal=p1
+// example: ecosystem query proposal-evidence --param proposal=proposal-2-danish-food-cluster
 MATCH (p:Proposal {id: $proposal})
 WITH p,
      COLLECT { MATCH (p)-[:PROPOSES_MEMBER]->(m:Entity) RETURN m.name ORDER BY m.name } AS members,

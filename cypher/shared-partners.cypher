@@ -1,13 +1,24 @@
 // name: shared-partners
-// answers: Which pairs of cluster organisations share at least $k members or partners?
-// params: $k (int, default 2) — the least number of shared members or partners
+// answers: Which pairs of cluster organisations share at least $k partners? Partners as the overlap analysis's partners signal counts them: non-cluster entities that are PARTNER_OF, COLLABORATES_WITH or HOSTED_BY the organisation (either way), or that it is a MEMBER_OF.
+// params: $k (int, default 2) — the least number of shared partners
 // example: ecosystem query shared-partners --param k=3
-MATCH (a:ClusterOrganisation)-[ra:MEMBER_OF|PARTNER_OF]-(x:Entity)-[rb:MEMBER_OF|PARTNER_OF]-(b:ClusterOrganisation)
+MATCH (c:ClusterOrganisation)
+CALL (c) {
+  MATCH (c)<-[:PARTNER_OF|COLLABORATES_WITH|HOSTED_BY]-(x:Entity)
+  WHERE NOT x:ClusterOrganisation
+  RETURN x
+  UNION
+  MATCH (c)-[:PARTNER_OF|COLLABORATES_WITH|HOSTED_BY|MEMBER_OF]->(x:Entity)
+  WHERE NOT x:ClusterOrganisation
+  RETURN x
+}
+WITH c, collect(x) AS partners
+UNWIND partners AS x
+WITH x, collect(c) AS clusters
+UNWIND clusters AS a
+UNWIND clusters AS b
+WITH a, b, x
 WHERE a.id < b.id
-  // A member points at its cluster; a partnership counts in either direction.
-  AND (type(ra) = 'PARTNER_OF' OR endNode(ra) = a)
-  AND (type(rb) = 'PARTNER_OF' OR endNode(rb) = b)
-WITH DISTINCT a, b, x
 ORDER BY x.name
 WITH a, b, collect(x) AS shared
 WHERE size(shared) >= $k

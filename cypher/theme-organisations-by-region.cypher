@@ -5,6 +5,7 @@
 MATCH (t:Theme)
 WHERE t.id = $theme OR toLower(t.name) = toLower($theme)
    OR any(alias IN t.aliases WHERE toLower(alias) = toLower($theme))
+   OR $theme IN coalesce(t.former, [])
 MATCH (o:Entity)-[:WORKS_IN]->(t)
 OPTIONAL MATCH (o)-[:LOCATED_IN]->(r:Region)
 WITH DISTINCT t, coalesce(r.name, '(no region stated)') AS region, o

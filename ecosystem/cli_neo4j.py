@@ -87,6 +87,10 @@ def load(seeds_dir, as_of, wipe, batch_size, uri, user, password, database):
         ecosystem neo4j load
         ecosystem neo4j load --wipe --as-of 2013
     """
+    if as_of is not None and not wipe:
+        # MERGE only adds and updates: ended organisations, later facts and folded names
+        # already in the database would stay, mixing two landscapes.
+        raise click.UsageError("--as-of needs --wipe: loaded over another graph, the landscape of one year would mix with it")
     G = build_graph(seeds_dir, as_of=as_of)
     with _connect(uri, user, password, database) as runner:
         result = store.load_graph(runner, G, batch_size=batch_size, wipe=wipe)
@@ -105,7 +109,7 @@ def load(seeds_dir, as_of, wipe, batch_size, uri, user, password, database):
     type=click.IntRange(1800, 2100),
     default=None,
     metavar="YEAR",
-    help="Analyse the landscape as known in YEAR (load the same with `neo4j load --as-of`).",
+    help="Analyse the landscape as known in YEAR (load the same with `neo4j load --wipe --as-of`).",
 )
 @click.option(
     "--min-score",

@@ -376,10 +376,13 @@ def schema_statements(directory: str | Path | None = None) -> list[str]:
 
 
 def _props(data: Mapping[str, Any], skip: Iterable[str]) -> dict:
-    """Properties to store: everything but ``skip``, None dropped, lists copied."""
+    """Properties to store: everything but ``skip``; None and "" dropped (absent values are
+    absent properties, so ``r.role IS NULL`` means no role was stated); lists copied."""
     skip = set(skip)
     return {
-        k: list(v) if isinstance(v, (list, tuple)) else v for k, v in data.items() if k not in skip and v is not None
+        k: list(v) if isinstance(v, (list, tuple)) else v
+        for k, v in data.items()
+        if k not in skip and v is not None and v != ""
     }
 
 

@@ -172,24 +172,29 @@ def test_without_national_reach(runner, G):
 
 
 def test_shared_partners(runner, G):
-    def neighbours(c):
-        members = {u for u, _, t in G.in_edges(c, data="type") if t == "MEMBER_OF"}
-        partners = {
-            x
-            for e in (G.in_edges(c, data="type"), G.out_edges(c, data="type"))
-            for u, v, t in e
-            if t == "PARTNER_OF"
-            for x in (u, v)
-            if x != c
-        }
-        return members | partners
+    from ecosystem.overlap import signal_sets
 
-    clusters = cluster_ids(G)
-    sets = {c: neighbours(c) for c in clusters}
+    sets = signal_sets(G, "partners")
+    clusters = sorted(sets)
     expected = {(a, b): len(sets[a] & sets[b]) for a in clusters for b in clusters if a < b}
     for k in (1, 2, 3):
         rows = run(runner, "shared-partners", k=k)
         assert {(r["a"], r["b"]): r["shared_count"] for r in rows} == {p: n for p, n in expected.items() if n >= k}
+
+
+@pytest.mark.parametrize("signal", ["members", "partners"])
+def test_gds_similarity_is_the_overlap_signals_jaccard(runner, G, signal):
+    from ecosystem.overlap import pairwise_overlaps
+
+    try:
+        store.ensure_gds(runner)
+    except StoreUnavailable as err:
+        pytest.skip(str(err))
+    expected = {(p["a"], p["b"]): p["signals"][signal]["jaccard"] for p in pairwise_overlaps(G, signals=[signal])}
+    rows = run(runner, "gds-node-similarity", signal=signal, top_k=1000, cutoff=1e-9)
+    got = {(r["a"], r["b"]): r["similarity"] for r in rows}
+    assert got.keys() == expected.keys()
+    assert all(got[k] == pytest.approx(expected[k]) for k in expected)
 
 
 # -- write-back, then the queries that read it ------------------------------------------------
@@ -252,3 +257,20 @@ def test_write_back_command(runner):
     assert result.exit_code == 0, result.output
     n = int(result.output.split(" and ")[-1].split()[0])
     assert len(run(runner, "proposals")) == n
+
+
+def test_written_back_overlaps_are_the_embedded_ones(runner, G):
+    from ecosystem.overlap import pairwise_overlaps
+
+    test_write_back_command(runner)
+    expected = pairwise_overlaps(G)[:10]
+    rows = run(runner, "overlaps-top", limit=10)
+    assert [(r["a"], r["b"]) for r in rows] == [(p["a"], p["b"]) for p in expected]
+    assert [r["score"] for r in rows] == pytest.approx([p["score"] for p in expected])
+    try:
+        store.ensure_gds(runner)
+    except StoreUnavailable as err:
+        pytest.skip(str(err))
+    clusters = set(cluster_ids(G))
+    for row in run(runner, "gds-leiden"):
+        assert {n for n in clusters if G.nodes[n]["name"] in row["members"]}, row

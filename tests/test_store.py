@@ -103,13 +103,12 @@ def test_load_sends_schema_then_nodes_by_label_set_then_relationships_by_type(G)
     assert result == {"deleted": 0, "nodes": 4, "relationships": 3, "statements": len(schema) + 6}
 
 
-def test_load_keeps_provenance_and_drops_none(G):
+def test_load_keeps_provenance_and_drops_none_and_empty_values(G):
     r = RecordingRunner()
     store.load_graph(r, G, progress=False)
     by_id = {row["id"]: row["props"] for c in r.calls for row in c.params.get("rows", []) if "id" in row}
     assert by_id["danish-food-cluster"] == {
         "kind": "cluster_organisation",
-        "subtype": "",
         "name": "Danish Food Cluster",
         "aliases": ["DFC"],
         "doc": "004_a",
@@ -139,7 +138,7 @@ def test_load_keeps_provenance_and_drops_none(G):
                 "start": "arla",
                 "end": "offshoreenergy-dk",
                 "fact": "f-bbb",
-                "props": {"role": "", "doc": "004_a", "doc_year": 2012, "quote": "arla MEMBER_OF offshoreenergy-dk"},
+                "props": {"doc": "004_a", "doc_year": 2012, "quote": "arla MEMBER_OF offshoreenergy-dk"},
             },
         ]
     }
@@ -562,7 +561,8 @@ def test_each_example_runs_with_its_parameters(name, monkeypatch):
 def test_parameters_are_typed_by_the_header():
     q = LIBRARY["gds-node-similarity"]
     assert store.bind_params(q, {"top_k": "5", "cutoff": "0.25"}) == {
-        "graph": "ecosystem-membership",
+        "graph": "ecosystem-similarity",
+        "signal": "members",
         "top_k": 5,
         "cutoff": 0.25,
     }
@@ -617,7 +617,7 @@ def test_query_list_shows_every_query_with_its_parameters():
     assert result.exit_code == 0
     for q in LIBRARY.values():
         assert q.name in result.output and q.example in result.output
-    assert "$k (int, default 2) — the least number of shared members or partners" in result.output
+    assert "$k (int, default 2) — the least number of shared partners" in result.output
 
 
 def test_query_formats(monkeypatch):
@@ -658,6 +658,9 @@ def test_neo4j_load_and_status(G, monkeypatch):
     result = CliRunner().invoke(cli_neo4j.neo4j, ["load", "--batch-size", "2"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("loaded 4 nodes and 3 relationships into recording:// (database recording)")
+    sent = len(r.calls)
+    result = CliRunner().invoke(cli_neo4j.neo4j, ["load", "--as-of", "2013"])
+    assert result.exit_code == 2 and "--as-of needs --wipe" in result.output and len(r.calls) == sent
     result = CliRunner().invoke(cli_neo4j.neo4j, ["status"])
     assert result.exit_code == 0, result.output
     assert "server: Neo4j Kernel 5.26.0 community" in result.output
