@@ -274,8 +274,9 @@ def overlaps(G, top, fmt, weight_pairs):
 
 @cli.command()
 @graph_command
-@click.option("--method", type=click.Choice(["kclique", "leiden", "louvain", "auto"]), default="auto", show_default=True,
-              help="kclique lets an organisation sit in several communities; auto = Leiden if installed, else Louvain.")
+@click.option("--method", type=click.Choice(["kclique", "leiden", "louvain", "auto"]), default="louvain", show_default=True,
+              help="kclique lets an organisation sit in several communities; leiden needs igraph and leidenalg; "
+                   "auto = Leiden if installed, else Louvain.")
 @click.option("--k", type=click.IntRange(2), default=None, help="Clique size for k-clique percolation (only with --method kclique)  [default: 3]")
 @click.option("--min-score", type=float, default=0.1, show_default=True, help="Drop overlap pairs at or below this score first.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)

@@ -121,9 +121,9 @@ def load(seeds_dir, as_of, wipe, batch_size, uri, user, password, database):
 @click.option(
     "--method",
     type=click.Choice(["auto", "leiden", "louvain"]),
-    default="auto",
+    default="louvain",
     show_default=True,
-    help="Community method; auto takes Leiden when igraph and leidenalg are installed.",
+    help="Community method (as `ecosystem propose`); auto takes Leiden when igraph and leidenalg are installed.",
 )
 @_connection_options
 @fail_cleanly

@@ -63,7 +63,7 @@ def leiden_available() -> bool:
     return True
 
 
-def partition_communities(P: nx.Graph, *, method: str = "auto", resolution: float = 1.0, seed: int = 42) -> dict[str, list]:
+def partition_communities(P: nx.Graph, *, method: str = "louvain", resolution: float = 1.0, seed: int = 42) -> dict[str, list]:
     """Partition the weighted projection P into communities (every node in exactly one).
 
     Parameters
@@ -71,7 +71,8 @@ def partition_communities(P: nx.Graph, *, method: str = "auto", resolution: floa
     P : networkx.Graph
         Weighted projection (edge attribute ``weight``).
     method : {"auto", "leiden", "louvain"}
-        ``auto`` takes Leiden when igraph and leidenalg are installed, else Louvain.
+        Louvain (NetworkX, always installed) by default, so every install gives the same
+        communities; ``auto`` takes Leiden when igraph and leidenalg are installed.
     resolution : float
         Higher gives smaller communities.
     seed : int
