@@ -142,7 +142,7 @@ def stats(G, fmt):
         click.echo(json.dumps(s, ensure_ascii=False, indent=2))
         return
     click.echo(f"{s['nodes']} nodes, {s['relationships']} relationships")
-    width = max(map(len, [*s["nodes_by_kind"], *s["relationships_by_type"]]), default=10)
+    width = max(map(len, [*s["nodes_by_kind"], *s["relationships_by_type"], *s.get("imported_organisations", ())]), default=10)
     click.echo("\nnodes by kind")
     for k, v in s["nodes_by_kind"].items():
         click.echo(f"  {k:<{width}} {v:>5}")
