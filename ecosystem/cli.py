@@ -32,8 +32,9 @@ def graph_command(fn):
     @fail_cleanly
     def wrapper(seeds_dir, as_of, imports, home, countries, **kwargs):
         seeds = load_seeds(seeds_dir)
-        G = graph_mod.build_graph(seeds, as_of=as_of, imports=imports, home=home, countries=countries or None)
-        extra = {k: v for k, v in (("seeds", seeds), ("as_of", as_of)) if k in wants}
+        build = functools.partial(graph_mod.build_graph, seeds, imports=imports, home=home, countries=countries or None)
+        G = build(as_of=as_of)
+        extra = {k: v for k, v in (("seeds", seeds), ("as_of", as_of), ("build", build)) if k in wants}
         return fn(G, **kwargs, **extra)
 
     return wrapper
@@ -158,7 +159,7 @@ def stats(G, fmt):
 @cli.command()
 @graph_command
 @click.argument("name")
-def show(G, name, seeds, as_of):
+def show(G, name, as_of, build):
     """Show one entity by id, name or alias: kind, attributes, relations with quotes.
 
     \b
@@ -171,12 +172,12 @@ def show(G, name, seeds, as_of):
     try:
         n = graph_mod.find_entity(G, name)
     except UnknownEntity:
-        whole = graph_mod.build_graph(seeds) if as_of is not None else None
-        if whole is None or graph_mod.name_index(whole).get(name.casefold().strip()) is None:
+        if as_of is None:
             raise
-        d = whole.nodes[graph_mod.find_entity(whole, name)]
-        why = f"first named in {d['first_year']}" if d["first_year"] > as_of else f"ended in {d.get('ended')}"
-        raise click.ClickException(f"{d['name']} is not in the landscape as of {as_of}: {why} (leave out --as-of to see it)") from None
+        whole = build(as_of=None)
+        n = graph_mod.find_entity(whole, name)  # unknown in any year: the error names the closest
+        raise click.ClickException(f"{whole.nodes[n]['name']} is not in the landscape as of {as_of}: {_why_absent(whole, n, as_of)} "
+                                   "(leave out --as-of to see it)") from None
     d = G.nodes[n]
     kind = d["kind"] + (f" ({d['subtype']})" if d["subtype"] else "")
     click.echo(f"{d['name']}  [{n}]  {kind}")
@@ -205,6 +206,20 @@ def show(G, name, seeds, as_of):
             shown = ", ".join(map(str, file_rows[:5])) + (", ..." if len(file_rows) > 5 else "")
             source = f"{source[:-1]}, row{'s' if len(file_rows) > 1 else ''} {shown})"
         click.echo(f"{line}   {source}")
+
+
+def _why_absent(whole, n, as_of: int) -> str:
+    """Why an entity of the whole graph is not in the landscape as of a year."""
+    d = whole.nodes[n]
+    if d["first_year"] > as_of:
+        return f"first named in {d['first_year']}"
+    if d.get("ended") is not None and d["ended"] <= as_of:
+        return f"ended in {d['ended']}"
+    for _, v, e in whole.out_edges(n, data=True):
+        if e["type"] in ("RENAMED_TO", "MERGED_INTO") and (e["year"] or e["doc_year"]) <= as_of:
+            verb = "renamed" if e["type"] == "RENAMED_TO" else "merged into"
+            return f"{verb} {whole.nodes[v]['name']} in {e['year'] or e['doc_year']}, which is not in it either: {_why_absent(whole, v, as_of)}"
+    return "left out"
 
 
 def _source(d: dict) -> str:
@@ -299,8 +314,9 @@ def communities(G, method, k, min_score, fmt, weight_pairs):
         click.echo(to_json(found), nl=False)
         return
     if not found:
-        click.echo(f"no communities: {P.number_of_edges()} pairs score above {min_score}"
-                   + (f" and no {k or 3} organisations all overlap each other (try a smaller --k)" if method == "kclique" else ""), err=True)
+        why = (f"no pair scores above {min_score} (try a lower --min-score)" if P.number_of_edges() == 0
+               else f"{P.number_of_edges()} pairs score above {min_score}, but no {k or 3} organisations all overlap each other (try a smaller --k)")
+        click.echo(f"no communities: {why}", err=True)
     for cid, members in found.items():
         click.echo(f"{cid} ({len(members)}): " + ", ".join(sorted((G.nodes[m]["name"] for m in members), key=str.casefold)))
 

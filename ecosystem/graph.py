@@ -83,8 +83,8 @@ def build_graph(
     if as_of is not None:
         if isinstance(as_of, bool) or not isinstance(as_of, int):
             raise TypeError(f"as_of must be a year as an int, e.g. 2017, not {as_of!r}")
-        earliest = min((year(doc), doc) for doc in seeds.documents)
-        if as_of < earliest[0]:
+        earliest = min(((year(doc), doc) for doc in seeds.documents), default=None)
+        if earliest is not None and as_of < earliest[0]:
             raise EcosystemError(f"as of {as_of} nothing is known: the earliest document ({earliest[1]}) is from {earliest[0]}; use {earliest[0]} or later")
     known = as_of is None or (lambda row: year(row["doc"]) <= as_of)
     keep = (lambda row: True) if as_of is None else known
@@ -158,9 +158,13 @@ def _apply_events(G: nx.MultiDiGraph, as_of: int) -> None:
         ((d["year"] or d["doc_year"], u, v, d["type"]) for u, v, d in G.edges(data=True) if d["type"] in _EVENTS),
         key=lambda e: (e[0], e[1], e[2]),
     )
+    folded: dict[str, str] = {}  # old id -> the node it was folded into
     for when, old, new, type_ in events:
-        if when > as_of or old not in G or new not in G:
+        while new in folded:  # the successor may itself have been folded already
+            new = folded[new]
+        if when > as_of or old not in G or new not in G or old == new:
             continue
+        folded[old] = new
         target = G.nodes[new]
         former = G.nodes[old]
         target["aliases"] = sorted({*target["aliases"], former["name"], *former["aliases"]} - {target["name"]})

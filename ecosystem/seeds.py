@@ -85,6 +85,7 @@ class Seeds:
     requirements: list[Row] = field(default_factory=list)
     criteria: list[Row] = field(default_factory=list)
     unread: set[str] = field(default_factory=set)  # seed files that could not be read at all
+    broken_docs: set[str] = field(default_factory=set)  # document ids on rows reported as broken
 
     def doc_year(self, doc_id: str) -> int:
         return int(self.documents[doc_id]["year"])
@@ -141,9 +142,11 @@ def _read_csv(path: Path, name: str, problems: list[Problem], dropped: set[str])
         # Read on with replacement characters so the rest of the file is still checked.
         text = raw.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    lines = text.splitlines()
+    lines = io.StringIO(text, newline="").readlines()  # as csv counts lines: not at \x0c or \u2028
     rows: list[Row] = []
     first = _next_record(reader, name, lines, problems, dropped, 1)
+    if first == []:
+        return None  # the header line is not valid CSV: reported
     if first is None:
         problems.append(Problem(name, 1, "file is empty", "the first line is the header", f"write the header {','.join(header)}"))
         return None
@@ -195,7 +198,7 @@ def _check_provenance(row: Row, seeds: Seeds, problems: list[Problem]) -> None:
     doc, quote = row["doc"], row["quote"]
     if not doc:
         problems.append(Problem(row.file, row.line, "no doc", "every fact cites its source document", "put the document id in the doc column"))
-    elif doc not in seeds.documents and "documents.csv" not in seeds.unread:
+    elif doc not in seeds.documents and "documents.csv" not in seeds.unread and doc not in seeds.broken_docs:
         problems.append(Problem(row.file, row.line, f"unknown document {doc!r}", "doc must be an id in documents.csv", "use one of: " + ", ".join(sorted(seeds.documents))))
     if not quote:
         problems.append(Problem(row.file, row.line, "no quote", "every fact carries a verbatim quote", "copy the sentence that states it from the document"))
@@ -215,7 +218,8 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
     # Ids of entity rows that were reported already: references to them are not reported
     # again as dangling, so one mistake gives one message.
     broken: set[str] = set()
-    raw = {name: _read_csv(path / name, name, problems, broken if name == "entities.csv" else set()) for name in SEED_FILES}
+    broken_docs: set[str] = set()
+    raw = {name: _read_csv(path / name, name, problems, {"entities.csv": broken, "documents.csv": broken_docs}.get(name, set())) for name in SEED_FILES}
     # A file that could not be read at all is reported once: what refers to it is not
     # checked against it, so one missing file does not give a thousand messages.
     seeds.unread = {name for name, rows in raw.items() if rows is None}
@@ -225,12 +229,14 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
         return "entities.csv" not in seeds.unread and ent not in seeds.entities and ent not in broken
 
     for row in raw["documents.csv"]:
+        broken_docs.add(row["id"])  # until it passes: a reported document is not reported again where cited
         if row["id"] in seeds.documents:
             problems.append(Problem(row.file, row.line, f"duplicate document id {row['id']!r}", "ids are unique", f"remove one of the rows (first at line {seeds.documents[row['id']].line})"))
         elif _year(row["year"]) is None:
             problems.append(Problem(row.file, row.line, f"year {row['year']!r} is not a year", f"a year is four digits between {MIN_YEAR} and {MAX_YEAR}", "write the publication year"))
         else:
             seeds.documents[row["id"]] = row
+    seeds.broken_docs = broken_docs - set(seeds.documents)
 
     names: dict[str, tuple[str, Row]] = {}
     for row in raw["entities.csv"]:

@@ -376,14 +376,14 @@ def schema_statements(directory: str | Path | None = None) -> list[str]:
 
 
 def _props(data: Mapping[str, Any], skip: Iterable[str]) -> dict:
-    """Properties to store: everything but ``skip``; None and "" dropped (absent values are
-    absent properties, so ``r.role IS NULL`` means no role was stated); lists copied."""
+    """Properties to store: everything but ``skip``, lists copied, "" sent as None.
+
+    Absent values are absent properties: ``SET n += $props`` removes a property set to
+    null, so ``r.role IS NULL`` means no role was stated, also after a value was cleared
+    in the seeds and loaded again.
+    """
     skip = set(skip)
-    return {
-        k: list(v) if isinstance(v, (list, tuple)) else v
-        for k, v in data.items()
-        if k not in skip and v is not None and v != ""
-    }
+    return {k: list(v) if isinstance(v, (list, tuple)) else None if v == "" else v for k, v in data.items() if k not in skip}
 
 
 def _chunks(rows: Sequence, size: int) -> Iterator[Sequence]:

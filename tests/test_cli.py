@@ -268,3 +268,23 @@ def test_export_format_and_extension_must_agree(tmp_path, args, message, monkeyp
 def test_export_takes_the_format_from_the_extension(tmp_path):
     assert run("export", "-o", str(tmp_path / "g.gexf")).exit_code == 0
     assert nx.read_gexf(tmp_path / "g.gexf").number_of_nodes() == build_graph().number_of_nodes()
+
+
+def test_show_explains_a_name_folded_into_a_successor_that_ended(tmp_path):
+    import shutil
+
+    seeds = tmp_path / "s"
+    shutil.copytree(MINIMAL, seeds)
+    with open(seeds / "attributes.csv", "a", encoding="utf-8") as f:
+        f.write("food-nation-nord,ended,2016,doc_b,blev Foodcluster Nord omdøbt til Food Nation Nord\n")
+    result = CliRunner().invoke(cli, ["show", "Foodcluster  Nord", "--seeds", str(seeds), "--as-of", "2016"])
+    assert result.exit_code == 1
+    assert result.output == ("Error: Foodcluster Nord is not in the landscape as of 2016: renamed Food Nation Nord in 2015, "
+                             "which is not in it either: ended in 2016 (leave out --as-of to see it)\n")
+    result = CliRunner().invoke(cli, ["show", "Nowhere Cluster", "--seeds", str(seeds), "--as-of", "2016"])
+    assert result.exit_code == 1 and result.output.startswith("Error: no entity named 'Nowhere Cluster'")
+
+
+def test_an_empty_projection_suggests_a_lower_min_score():
+    result = CliRunner().invoke(cli, ["communities", "--method", "kclique", "--min-score", "0.99"])
+    assert "no communities: no pair scores above 0.99 (try a lower --min-score)" in result.output

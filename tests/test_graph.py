@@ -128,3 +128,24 @@ def test_build_is_deterministic():
 
 def test_is_a_multidigraph(G):
     assert isinstance(G, nx.MultiDiGraph)
+
+
+def test_a_chain_of_folds_in_one_year_ends_in_the_last_successor(tmp_path):
+    # nordisk-universitet merges into foodcluster-nord, which is renamed food-nation-nord in
+    # the same year: whatever the ids' order, both end in food-nation-nord.
+    seeds = _with_doc_c(tmp_path, relations="nordisk-universitet,MERGED_INTO,foodcluster-nord,,2015,doc_c,Nordisk Universitet fusionerede\n")
+    G = build_graph(seeds, as_of=2019)
+    assert "nordisk-universitet" not in G and "foodcluster-nord" not in G
+    assert sorted(G.nodes["food-nation-nord"]["former"]) == ["foodcluster-nord", "nordisk-universitet"]
+    assert not any(t in ("MERGED_INTO", "RENAMED_TO") for _, _, t in G.edges(data="type"))
+
+
+def test_as_of_without_documents_is_no_crash(tmp_path):
+    import shutil
+
+    seeds = tmp_path / "s"
+    shutil.copytree(MINIMAL, seeds)
+    for name in ("documents", "entities", "attributes", "relations", "recommendations"):
+        path = seeds / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    assert build_graph(seeds, as_of=2015).number_of_nodes() == 0

@@ -103,12 +103,14 @@ def test_load_sends_schema_then_nodes_by_label_set_then_relationships_by_type(G)
     assert result == {"deleted": 0, "nodes": 4, "relationships": 3, "statements": len(schema) + 6}
 
 
-def test_load_keeps_provenance_and_drops_none_and_empty_values(G):
+def test_load_keeps_provenance_and_sends_empty_values_as_null(G):
     r = RecordingRunner()
     store.load_graph(r, G, progress=False)
     by_id = {row["id"]: row["props"] for c in r.calls for row in c.params.get("rows", []) if "id" in row}
     assert by_id["danish-food-cluster"] == {
         "kind": "cluster_organisation",
+        "subtype": None,  # SET += removes a property set to null: absent stays absent
+        "national": None,
         "name": "Danish Food Cluster",
         "aliases": ["DFC"],
         "doc": "004_a",
@@ -138,7 +140,7 @@ def test_load_keeps_provenance_and_drops_none_and_empty_values(G):
                 "start": "arla",
                 "end": "offshoreenergy-dk",
                 "fact": "f-bbb",
-                "props": {"doc": "004_a", "doc_year": 2012, "quote": "arla MEMBER_OF offshoreenergy-dk"},
+                "props": {"role": None, "year": None, "doc": "004_a", "doc_year": 2012, "quote": "arla MEMBER_OF offshoreenergy-dk"},
             },
         ]
     }
