@@ -208,9 +208,11 @@ def show(G, name, as_of, build):
         click.echo(f"{line}   {source}")
 
 
-def _why_absent(whole, n, as_of: int) -> str:
+def _why_absent(whole, n, as_of: int, seen: frozenset = frozenset()) -> str:
     """Why an entity of the whole graph is not in the landscape as of a year."""
     d = whole.nodes[n]
+    if n in seen:  # renamed back and forth
+        return "left out"
     if d["first_year"] > as_of:
         return f"first named in {d['first_year']}"
     if d.get("ended") is not None and d["ended"] <= as_of:
@@ -218,7 +220,7 @@ def _why_absent(whole, n, as_of: int) -> str:
     for _, v, e in whole.out_edges(n, data=True):
         if e["type"] in ("RENAMED_TO", "MERGED_INTO") and (e["year"] or e["doc_year"]) <= as_of:
             verb = "renamed" if e["type"] == "RENAMED_TO" else "merged into"
-            return f"{verb} {whole.nodes[v]['name']} in {e['year'] or e['doc_year']}, which is not in it either: {_why_absent(whole, v, as_of)}"
+            return f"{verb} {whole.nodes[v]['name']} in {e['year'] or e['doc_year']}, which is not in it either: {_why_absent(whole, v, as_of, seen | {n})}"
     return "left out"
 
 
