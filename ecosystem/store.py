@@ -443,7 +443,9 @@ def load_graph(
     Applies ``cypher/schema.cypher``, then MERGEs the nodes (label ``Entity`` plus their
     kind's labels) grouped by label set, then the relationships grouped by type, keyed by
     their fact id. Provenance (``doc``, ``doc_year``, ``quote``, ``role``, ``year``) stays
-    on every node and relationship; None values are left out.
+    on every node and relationship; None and "" are sent as null, so the property is absent.
+    Each batch is its own transaction: a load that fails half-way leaves part of the graph,
+    and running it again completes it (MERGE).
 
     Parameters
     ----------
