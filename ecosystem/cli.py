@@ -202,7 +202,8 @@ def show(G, name, as_of, build):
     if rows:
         click.echo(f"  relations ({len(rows)} fact{'' if len(rows) == 1 else 's'}):")
     for (line, source), file_rows in lines.items():
-        if file_rows[0] is not None and source.endswith(")"):
+        file_rows = [r for r in file_rows if r is not None]
+        if file_rows:  # imported: "(imported NAME: FILE, rows 3, 7, ...)"
             shown = ", ".join(map(str, file_rows[:5])) + (", ..." if len(file_rows) > 5 else "")
             source = f"{source[:-1]}, row{'s' if len(file_rows) > 1 else ''} {shown})"
         click.echo(f"{line}   {source}")

@@ -9,6 +9,7 @@ import gzip
 import json
 import math
 import os
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -508,6 +509,19 @@ def test_every_import_command_has_help_with_an_example():
     for path in ([], ["cordis"], ["structural-funds"], ["members"]):
         result = CliRunner().invoke(import_group, [*path, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, path
+
+
+@needs_geo
+def test_show_cites_imported_facts_by_file_and_row(tmp_path, monkeypatch):
+    from ecosystem.cli import cli
+
+    monkeypatch.setenv("ECOSYSTEM_HOME", str(tmp_path))
+    run = CliRunner().invoke
+    assert run(import_group, ["structural-funds", str(SF_2007)]).exit_code == 0
+    result = run(cli, ["show", "AluCluster"])
+    imported = [line for line in result.output.splitlines() if "(imported " in line]
+    assert imported and all(re.search(r"\(imported structural-funds-2007-2013: erdf_esf_2007_2013.csv, rows? \d+", x) for x in imported)
+    assert '""' not in result.output  # no empty quote stands in for an imported fact's source
 
 
 @needs_geo
