@@ -11,7 +11,7 @@ from .errors import EcosystemError, UnknownEntity
 from .model import ATTRIBUTES, kind_labels, slugify
 from .seeds import Seeds, fact_id, load_seeds
 
-__all__ = ["build_graph", "find_entity", "name_index", "graph_stats", "document_years"]
+__all__ = ["build_graph", "find_entity", "name_index", "successors", "graph_stats", "document_years"]
 
 _EVENTS = ("RENAMED_TO", "MERGED_INTO")
 _IDENTITY = {"kind", "subtype", "name", "aliases", "labels", "doc", "doc_year", "quote", "first_year", "former"}
@@ -185,6 +185,11 @@ def _apply_events(G: nx.MultiDiGraph, as_of: int) -> None:
             if a != b:
                 G.add_edge(a, b, key=k, **d)
         G.remove_node(old)
+
+
+def successors(G: nx.Graph) -> dict[str, str]:
+    """Map every id folded away by a rename or merger (``as_of``) to the node that holds it now."""
+    return {old: n for n, former in G.nodes(data="former") for old in former or ()}
 
 
 def name_index(G: nx.Graph) -> dict[str, str]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import EcosystemError, ImportFailed
+from .graph import successors
 from .imports import _EDGE_FIELDS, _FORMAT, Dataset, UnknownImport, _bulk
 from .model import ATTRIBUTES, SLUG_RE, kind_labels
 from .resolve import normalise_name, read_review, resolve, review_csv
@@ -330,7 +331,7 @@ def _add_imports(G, home, names, as_of, countries) -> dict:
     datasets = [load_import(e["name"], home) for e in entries]
     countries = _check_countries(countries, datasets) if countries is not None else None
 
-    former = {f: n for n, fs in G.nodes(data="former") if fs for f in fs}
+    former = successors(G)
     mapping: dict[str, str] = {}
     for ds in datasets:
         for imp, link in ds.links.items():

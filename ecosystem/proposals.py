@@ -10,6 +10,7 @@ from __future__ import annotations
 import networkx as nx
 
 from .communities import overlap_projection, partition_communities
+from .graph import successors
 from .model import CLUSTER_KINDS
 from .overlap import (
     DEFAULT_WEIGHTS,
@@ -367,7 +368,7 @@ def compare_with_recommendations(G: nx.MultiDiGraph, result: dict, recommendatio
     out = []
     # A recommendation may name an organisation the graph has since folded into its
     # successor (rename or merger, with as_of): compare the successor.
-    successor = {old: n for n, former in G.nodes(data="former") for old in former or ()}
+    successor = successors(G)
     for rec in recommendations:
         members = list(dict.fromkeys(successor.get(m, m) for m in rec["members"] if successor.get(m, m) in G))
         mergeable = [m for m in members if G.nodes[m].get("kind") in CLUSTER_KINDS]

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -229,14 +230,14 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
         return "entities.csv" not in seeds.unread and ent not in seeds.entities and ent not in broken
 
     for row in raw["documents.csv"]:
-        broken_docs.add(row["id"])  # until it passes: a reported document is not reported again where cited
         if row["id"] in seeds.documents:
             problems.append(Problem(row.file, row.line, f"duplicate document id {row['id']!r}", "ids are unique", f"remove one of the rows (first at line {seeds.documents[row['id']].line})"))
         elif _year(row["year"]) is None:
             problems.append(Problem(row.file, row.line, f"year {row['year']!r} is not a year", f"a year is four digits between {MIN_YEAR} and {MAX_YEAR}", "write the publication year"))
+            broken_docs.add(row["id"])  # reported here, so not again on every row that cites it
         else:
             seeds.documents[row["id"]] = row
-    seeds.broken_docs = broken_docs - set(seeds.documents)
+    seeds.broken_docs = broken_docs
 
     names: dict[str, tuple[str, Row]] = {}
     for row in raw["entities.csv"]:
@@ -433,13 +434,14 @@ def verify_quotes(seeds: Seeds, sources: str | Path) -> tuple[int, list[Problem]
     """
     sources = Path(sources)
     rows = list(seeds.quoted_rows())
+    citing = Counter(r["doc"] for r in rows)
     texts: dict[str, tuple[str, str] | None] = {}
     problems: list[Problem] = []
     verified = 0
     for row in rows:
         doc = row["doc"]
         if doc not in texts:
-            texts[doc] = _read_source(sources, doc, row, sum(r["doc"] == doc for r in rows), problems)
+            texts[doc] = _read_source(sources, doc, row, citing[doc], problems)
         if texts[doc] is None:
             continue  # reported once for the document; its quotes count as unverified
         joined, plain = texts[doc]
