@@ -12,6 +12,7 @@ import click
 from . import graph as graph_mod
 from .cli_common import as_of_option, fail_cleanly, seeds_option, writing_to
 from .export import FORMATS, export_graph
+from .files import write_atomically
 from .seeds import load_seeds, read_seeds, verify_quotes
 
 __all__ = ["cli"]
@@ -70,13 +71,8 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    tmp = output.with_name(output.name + ".tmp")
     with writing_to(output):
-        try:
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(output)
-        finally:
-            tmp.unlink(missing_ok=True)
+        write_atomically(output, text.encode("utf-8"))
     click.echo(f"wrote {output}", err=True)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import EcosystemError, ImportFailed
+from .files import write_atomically as _write_atomically
 from .graph import successors
 from .imports import _EDGE_FIELDS, _FORMAT, Dataset, UnknownImport, _bulk
 from .model import ATTRIBUTES, SLUG_RE, kind_labels
@@ -59,31 +60,6 @@ def _read_manifest(folder: Path) -> dict:
             f"{path}: the store's manifest is damaged ({err}); restore it from a backup or remove the folder {folder} and import again"
         ) from None
     return manifest
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file, fsync, rename over `path`, fsync the folder."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # not possible on every platform; the rename is still atomic
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextmanager
