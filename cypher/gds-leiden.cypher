@@ -12,12 +12,16 @@ MATCH (a:ClusterOrganisation)
 OPTIONAL MATCH (a)-[o:OVERLAPS]->(b:ClusterOrganisation)
   WHERE o.score > $min_score
 WITH gds.graph.project($graph, a, b, {relationshipProperties: {weight: o.score}}, {undirectedRelationshipTypes: ['*']}) AS projection
-CALL gds.leiden.stream($graph, {gamma: $gamma, relationshipWeightProperty: 'weight', randomSeed: 42, concurrency: 1})
-YIELD nodeId, communityId
-WITH gds.util.asNode(nodeId) AS n, communityId
-ORDER BY n.name
-WITH communityId, collect(n.name) AS members
-WITH collect({community: communityId, size: size(members), members: members}) AS communities
+CALL (projection) {
+  // GDS's Leiden fails on a projection without relationships: no overlaps, no communities.
+  WITH projection WHERE projection.relationshipCount > 0
+  CALL gds.leiden.stream($graph, {gamma: $gamma, relationshipWeightProperty: 'weight', randomSeed: 42, concurrency: 1})
+  YIELD nodeId, communityId
+  WITH gds.util.asNode(nodeId) AS n, communityId
+  ORDER BY n.name
+  WITH communityId, collect(n.name) AS members
+  RETURN collect({community: communityId, size: size(members), members: members}) AS communities
+}
 CALL gds.graph.drop($graph) YIELD graphName
 UNWIND communities AS c
 WITH c WHERE c.size > 1

@@ -72,7 +72,7 @@ def neo4j():
     help="Delete every Entity, Community and Proposal node first. Without it the load only adds "
     "and updates: facts removed from the seeds stay in the database.",
 )
-@click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True, help="Rows per statement.")
+@click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True, help="Rows per statement.")
 @_connection_options
 @fail_cleanly
 def load(seeds_dir, as_of, wipe, batch_size, uri, user, password, database):

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["EcosystemError", "SeedError", "UnknownEntity", "StoreUnavailable", "QueryError", "ImportFailed"]
+__all__ = [
+    "EcosystemError",
+    "SeedError",
+    "UnknownEntity",
+    "StoreUnavailable",
+    "QueryError",
+    "ImportFailed",
+    "LocalServerError",
+]
 
 
 class EcosystemError(Exception):
@@ -43,3 +51,7 @@ class QueryError(EcosystemError):
 
 class ImportFailed(EcosystemError):
     """An import file is malformed; nothing was imported."""
+
+
+class LocalServerError(EcosystemError):
+    """The local Neo4j server (``ecosystem neo4j server``) cannot be fetched, started or stopped."""

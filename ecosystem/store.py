@@ -10,10 +10,12 @@ labels and relationship types, taken from the model's fixed lists and backtick-q
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +122,13 @@ class Runner(Protocol):
         """Run ``query`` with ``params``; ``write=False`` runs it in a read transaction."""
         ...
 
+    def transaction(self) -> contextlib.AbstractContextManager[Runner]:
+        """A runner whose statements form one write transaction, committed when the block ends.
+
+        An exception in the block (or a client that dies) rolls all of them back.
+        """
+        ...
+
 
 class Call(NamedTuple):
     """One statement a :class:`RecordingRunner` was asked to run."""
@@ -156,6 +165,18 @@ class RecordingRunner:
         self.rows = list(rows or [])
         self.respond = respond
         self.calls: list[Call] = []
+        self.committed = self.rolled_back = 0
+        self.counters: Counter = Counter()
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """Record the block as one transaction: ``committed`` or ``rolled_back`` counts it."""
+        try:
+            yield self
+        except BaseException:
+            self.rolled_back += 1
+            raise
+        self.committed += 1
 
     def run(self, query: str, params: Mapping[str, Any] | None, *, write: bool) -> list[dict]:
         # A deep copy, so that later mutation by the caller cannot change the record.
@@ -210,6 +231,7 @@ class Neo4jRunner:
         self.user = user or env.get("NEO4J_USER") or DEFAULT_USER
         self.database = database or env.get("NEO4J_DATABASE") or DEFAULT_DATABASE
         self._verified = False
+        self.counters: Counter = Counter()  # the server's update counters, summed over every statement
         if driver is None:
             password = password if password is not None else env.get("NEO4J_PASSWORD")
             if not password:
@@ -253,16 +275,36 @@ class Neo4jRunner:
     def run(self, query: str, params: Mapping[str, Any] | None, *, write: bool) -> list[dict]:
         self.verify()
         routing = RoutingControl.WRITE if write else RoutingControl.READ
-        try:
-            records, _, _ = self._driver.execute_query(
+        with self._translated(write):
+            records, summary, _ = self._driver.execute_query(
                 query, dict(params or {}), database_=self.database, routing_=routing
             )
+        self._count(summary)
+        return [record.data() for record in records]
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """One explicit write transaction for the whole block; see :meth:`Runner.transaction`."""
+        self.verify()
+        with self._translated(True), self._driver.session(database=self.database) as session:
+            with session.begin_transaction() as tx:
+                yield _TransactionRunner(self, tx)
+                tx.commit()
+
+    @contextlib.contextmanager
+    def _translated(self, write: bool):
+        try:
+            yield
         except (AuthError, ServiceUnavailable, SessionExpired) as err:
             raise self._unavailable(err) from err
         except Neo4jError as err:
             mode = "" if write else " (read-only transaction)"
             raise QueryError(f"Neo4j rejected the statement{mode}: {err.code}: {err.message}") from err
-        return [record.data() for record in records]
+
+    def _count(self, summary) -> None:
+        counters = summary.counters
+        for name in _COUNTERS:
+            self.counters[name] += getattr(counters, name)
 
     def close(self) -> None:
         self._driver.close()
@@ -272,6 +314,40 @@ class Neo4jRunner:
 
     def __exit__(self, *exc):
         self.close()
+
+
+_COUNTERS = (
+    "nodes_created",
+    "nodes_deleted",
+    "relationships_created",
+    "relationships_deleted",
+    "properties_set",
+    "labels_added",
+    "labels_removed",
+)
+
+
+class _TransactionRunner:
+    """The runner handed out by :meth:`Neo4jRunner.transaction`: statements join its transaction."""
+
+    def __init__(self, owner: Neo4jRunner, tx):
+        self._owner, self._tx = owner, tx
+        self.uri, self.database = owner.uri, owner.database
+
+    @property
+    def counters(self) -> Counter:
+        return self._owner.counters
+
+    def run(self, query: str, params: Mapping[str, Any] | None, *, write: bool) -> list[dict]:
+        with self._owner._translated(True):
+            result = self._tx.run(query, dict(params or {}))
+            rows = [record.data() for record in result]
+            self._owner._count(result.consume())
+        return rows
+
+    @contextlib.contextmanager
+    def transaction(self):
+        yield self  # already in one
 
 
 # -- statements ------------------------------------------------------------------------
@@ -288,12 +364,30 @@ def _all_labels() -> tuple[str, ...]:
     return (ENTITY_LABEL, *(k.label for k in KINDS.values()), *WRITEBACK_SCHEMA["labels"])
 
 
-def _node_statement(labels: Sequence[str]) -> str:
+# Only properties that differ are written, so loading an unchanged graph again sets
+# nothing (the server's counters stay at 0). A null in ``row.props`` removes the property.
+# With ``replace`` (a load with wipe), properties not in ``row.props`` go too.
+_CHANGED = "any(k IN keys(row.props) WHERE NOT ({v}[k] = row.props[k]) OR ({v}[k] IS NULL) <> (row.props[k] IS NULL))"
+_EXTRA = "any(k IN keys({v}) WHERE k <> '{key}' AND NOT k IN keys(row.props))"
+
+
+def _changed(v: str, key: str, replace: bool) -> str:
+    return _CHANGED.format(v=v) + (" OR " + _EXTRA.format(v=v, key=key) if replace else "")
+
+
+def _node_statement(labels: Sequence[str], *, replace: bool = False) -> str:
     extra = "".join(":" + _quoted(lab, _all_labels()) for lab in labels)
-    return f"UNWIND $rows AS row\nMERGE (n:Entity {{id: row.id}})\nSET n += row.props, n{extra}"
+    return (
+        "UNWIND $rows AS row\n"
+        "MERGE (n:Entity {id: row.id})\n"
+        f"SET n{extra}\n"
+        "WITH n, row\n"
+        f"WHERE {_changed('n', 'id', replace)}\n"
+        + ("SET n = row.props, n.id = row.id" if replace else "SET n += row.props")
+    )
 
 
-def _relationship_statement(rel_type: str) -> str:
+def _relationship_statement(rel_type: str, *, replace: bool = False) -> str:
     # ``WHERE a.id = row.start`` rather than ``(a:Entity {id: row.start})``: the same plan
     # (the unique index), but the Cypher lint reads map keys in a node pattern as
     # properties of that node and would report ``start`` as unknown.
@@ -303,9 +397,27 @@ def _relationship_statement(rel_type: str) -> str:
         "MATCH (a:Entity) WHERE a.id = row.start\n"
         "MATCH (b:Entity) WHERE b.id = row.end\n"
         f"MERGE (a)-[r:{t} {{fact: row.fact}}]->(b)\n"
-        "SET r += row.props"
+        "WITH r, row\n"
+        f"WHERE {_changed('r', 'fact', replace)}\n"
+        + ("SET r = row.props, r.fact = row.fact" if replace else "SET r += row.props")
     )
 
+
+# A load with wipe deletes only what the new graph does not have (so that loading the
+# same graph again deletes and writes nothing), plus every written-back result.
+_DELETE_STALE_NODES = (
+    "MATCH (n)\n"
+    "WHERE n:Community OR n:Proposal OR (n:Entity AND NOT n.id + $sep + n.kind IN $keys)\n"
+    "DETACH DELETE n\n"
+    "RETURN count(*) AS deleted"
+)
+_DELETE_STALE_RELATIONSHIPS = (
+    "MATCH (a:Entity)-[r]->(b:Entity)\n"
+    "WHERE r.fact IS NULL OR NOT r.fact + $sep + type(r) + $sep + a.id + $sep + b.id IN $keys\n"
+    "DELETE r\n"
+    "RETURN count(*) AS deleted"
+)
+_SEP = "\x1f"  # ASCII unit separator: in no id, kind or fact id
 
 _WIPE = (
     "MATCH (n)\n"
@@ -434,7 +546,7 @@ def load_graph(
     runner: Runner,
     G: nx.MultiDiGraph,
     *,
-    batch_size: int = 1000,
+    batch_size: int = 5000,
     wipe: bool = False,
     progress: bool = True,
 ) -> dict:
@@ -444,8 +556,12 @@ def load_graph(
     kind's labels) grouped by label set, then the relationships grouped by type, keyed by
     their fact id. Provenance (``doc``, ``doc_year``, ``quote``, ``role``, ``year``) stays
     on every node and relationship; None and "" are sent as null, so the property is absent.
-    Each batch is its own transaction: a load that fails half-way leaves part of the graph,
-    and running it again completes it (MERGE).
+    Only properties that differ are written: loading the same graph again changes nothing.
+
+    All or nothing: the wipe and every batch run in one transaction, so a load that fails
+    or is killed half-way leaves the database exactly as it was before. (The schema
+    statements run first, each on its own; Neo4j does not mix them with data writes, and
+    they only create what is missing.)
 
     Parameters
     ----------
@@ -453,18 +569,23 @@ def load_graph(
         Where to send the statements.
     G : networkx.MultiDiGraph
         A graph shaped like :func:`ecosystem.graph.build_graph`'s.
-    batch_size : int, default 1000
+    batch_size : int, default 5000
         Rows per statement.
     wipe : bool, default False
-        Delete every ``Entity``, ``Community`` and ``Proposal`` node first. Without it,
-        nodes and facts no longer in the graph stay in the database.
+        Make the database's entities exactly ``G``: delete every ``Entity`` node and fact
+        relationship that ``G`` does not have (a node whose kind changed counts as new),
+        every written-back result (``Community``, ``Proposal``, ``OVERLAPS``), and every
+        property ``G`` does not state. Without it, the load only adds and updates: nodes
+        and facts no longer in the graph stay in the database.
     progress : bool, default True
         Show a progress bar (only on a terminal).
 
     Returns
     -------
     dict
-        ``{"deleted": int, "nodes": int, "relationships": int, "statements": int}``.
+        ``{"deleted": int, "nodes": int, "relationships": int, "statements": int, "changes":
+        {counter: int}}``; ``changes`` holds the server's update counters for the load
+        (``nodes_created``, ``properties_set``, ...; empty for a runner that has none).
 
     Raises
     ------
@@ -480,12 +601,16 @@ def load_graph(
     >>> _ = G.add_edge("arla", "dfc", key="f-1", type="MEMBER_OF", doc="d1", quote="Arla ...")
     >>> r = RecordingRunner()
     >>> load_graph(r, G, progress=False)  # 5 schema statements, 2 node label sets, 1 type
-    {'deleted': 0, 'nodes': 2, 'relationships': 1, 'statements': 8}
+    {'deleted': 0, 'nodes': 2, 'relationships': 1, 'statements': 8, 'changes': {}}
+    >>> r.committed  # the 3 data statements in one transaction
+    1
     >>> print(r.calls[-1].query)
     UNWIND $rows AS row
     MATCH (a:Entity) WHERE a.id = row.start
     MATCH (b:Entity) WHERE b.id = row.end
     MERGE (a)-[r:`MEMBER_OF` {fact: row.fact}]->(b)
+    WITH r, row
+    WHERE any(k IN keys(row.props) WHERE NOT (r[k] = row.props[k]) OR (r[k] IS NULL) <> (row.props[k] IS NULL))
     SET r += row.props
     >>> r.calls[-1].params
     {'rows': [{'start': 'arla', 'end': 'dfc', 'fact': 'f-1', 'props': {'doc': 'd1', 'quote': 'Arla ...'}}]}
@@ -494,27 +619,43 @@ def load_graph(
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     nodes = _node_groups(G)
     rels = _relationship_groups(G)
-    deleted = _wipe(runner, batch_size=batch_size) if wipe else 0
     schema = schema_statements()
     for statement in schema:
         runner.run(statement, {}, write=True)
     sent = len(schema)
     total = G.number_of_nodes() + G.number_of_edges()
     show = progress and sys.stderr.isatty()
-    with tqdm(total=total, desc="loading", unit="fact", disable=not show, file=sys.stderr) as bar:
+    before = Counter(getattr(runner, "counters", {}))
+    with runner.transaction() as tx, tqdm(total=total, desc="loading", unit="fact", disable=not show, file=sys.stderr) as bar:
+        deleted = 0
+        if wipe:
+            keys = sorted(f"{r['id']}{_SEP}{r['props']['kind']}" for rows in nodes.values() for r in rows)
+            rows = tx.run(_DELETE_STALE_NODES, {"sep": _SEP, "keys": keys}, write=True)
+            deleted = rows[0]["deleted"] if rows else 0
+            keys = sorted(_SEP.join((r["fact"], t, r["start"], r["end"])) for t, rows in rels.items() for r in rows)
+            tx.run(_DELETE_STALE_RELATIONSHIPS, {"sep": _SEP, "keys": keys}, write=True)
+            sent += 2
         for labels, rows in nodes.items():
-            statement = _node_statement(labels)
+            statement = _node_statement(labels, replace=wipe)
             for chunk in _chunks(rows, batch_size):
-                runner.run(statement, {"rows": list(chunk)}, write=True)
+                tx.run(statement, {"rows": list(chunk)}, write=True)
                 sent += 1
                 bar.update(len(chunk))
         for rel_type, rows in rels.items():
-            statement = _relationship_statement(rel_type)
+            statement = _relationship_statement(rel_type, replace=wipe)
             for chunk in _chunks(rows, batch_size):
-                runner.run(statement, {"rows": list(chunk)}, write=True)
+                tx.run(statement, {"rows": list(chunk)}, write=True)
                 sent += 1
                 bar.update(len(chunk))
-    return {"deleted": deleted, "nodes": G.number_of_nodes(), "relationships": G.number_of_edges(), "statements": sent}
+    changes = Counter(getattr(runner, "counters", {}))
+    changes.subtract(before)
+    return {
+        "deleted": deleted,
+        "nodes": G.number_of_nodes(),
+        "relationships": G.number_of_edges(),
+        "statements": sent,
+        "changes": {k: v for k, v in sorted(changes.items()) if k in _COUNTERS},
+    }
 
 
 _wipe = wipe  # load_graph's ``wipe`` flag shadows the function inside it.
@@ -634,8 +775,9 @@ def write_overlaps(runner: Runner, pairs: Iterable[Mapping], *, batch_size: int 
         rows[(a, b)] = {"a": a, "b": b, "props": props}
     ordered = [rows[k] for k in sorted(rows)]
     _require_entities(runner, [x for r in ordered for x in (r["a"], r["b"])])
-    runner.run(_DELETE_OVERLAPS, {}, write=True)
-    _write_batches(runner, _WRITE_OVERLAPS, ordered, batch_size)
+    with runner.transaction() as tx:
+        tx.run(_DELETE_OVERLAPS, {}, write=True)
+        _write_batches(tx, _WRITE_OVERLAPS, ordered, batch_size)
     return len(ordered)
 
 
@@ -659,9 +801,10 @@ def write_communities(runner: Runner, memberships: Iterable[Mapping], *, batch_s
     )
     _require_entities(runner, [r["entity"] for r in rows])
     methods = sorted({r["method"] for r in rows})
-    if methods:
-        runner.run(_DELETE_COMMUNITIES, {"methods": methods}, write=True)
-    _write_batches(runner, _WRITE_COMMUNITIES, rows, batch_size)
+    with runner.transaction() as tx:
+        if methods:
+            tx.run(_DELETE_COMMUNITIES, {"methods": methods}, write=True)
+        _write_batches(tx, _WRITE_COMMUNITIES, rows, batch_size)
     return len(rows)
 
 
@@ -719,10 +862,11 @@ def write_proposals(runner: Runner, proposals: Iterable[Mapping], *, batch_size:
             serves = [str(s) for s in h.get("serves", ())]
             links["PROPOSES_HUB"].append({"proposal": pid, "entity": str(h["id"]), "props": {"serves": serves}})
     _require_entities(runner, [row["entity"] for rows in links.values() for row in rows])
-    runner.run(_DELETE_PROPOSALS, {}, write=True)
-    _write_batches(runner, _WRITE_PROPOSALS, nodes, batch_size)
-    for rel_type, rows in links.items():
-        _write_batches(runner, _proposal_link_statement(rel_type), rows, batch_size)
+    with runner.transaction() as tx:
+        tx.run(_DELETE_PROPOSALS, {}, write=True)
+        _write_batches(tx, _WRITE_PROPOSALS, nodes, batch_size)
+        for rel_type, rows in links.items():
+            _write_batches(tx, _proposal_link_statement(rel_type), rows, batch_size)
     return len(nodes)
 
 
@@ -946,11 +1090,17 @@ def statements(paths: Iterable[str | Path] | None = None) -> list[Statement]:
         names = () if f.name == SCHEMA_FILE else tuple(p.name for p in parse_query(text, f).params)
         out.append(Statement(_shown(f), text, names))
     here = "ecosystem/store.py"
-    for kind in KINDS:
-        out.append(Statement(f"{here} (load {kind} nodes)", _node_statement(kind_labels(kind)), ("rows",)))
-    for rel_type in REL_TYPES:
-        out.append(Statement(f"{here} (load {rel_type})", _relationship_statement(rel_type), ("rows",)))
+    for replace in (False, True):
+        how = " with wipe" if replace else ""
+        for kind in KINDS:
+            statement = _node_statement(kind_labels(kind), replace=replace)
+            out.append(Statement(f"{here} (load {kind} nodes{how})", statement, ("rows",)))
+        for rel_type in REL_TYPES:
+            statement = _relationship_statement(rel_type, replace=replace)
+            out.append(Statement(f"{here} (load {rel_type}{how})", statement, ("rows",)))
     fixed = {
+        "delete stale nodes": (_DELETE_STALE_NODES, ("sep", "keys")),
+        "delete stale relationships": (_DELETE_STALE_RELATIONSHIPS, ("sep", "keys")),
         "wipe": (_WIPE, ("batch_size",)),
         "missing entities": (_MISSING, ("ids",)),
         "delete overlaps": (_DELETE_OVERLAPS, ()),

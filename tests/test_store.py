@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import networkx as nx
 import pytest
@@ -87,20 +88,27 @@ def test_load_sends_schema_then_nodes_by_label_set_then_relationships_by_type(G)
         ["LOCATED_IN"],
         ["MEMBER_OF"],
     ]
+    changed = "any(k IN keys(row.props) WHERE NOT ({0}[k] = row.props[k]) OR ({0}[k] IS NULL) <> (row.props[k] IS NULL))"
     assert rest[1].query == (
         "UNWIND $rows AS row\n"
         "MERGE (n:Entity {id: row.id})\n"
-        "SET n += row.props, n:`ClusterOrganisation`:`InnovationNetwork`"
+        "SET n:`ClusterOrganisation`:`InnovationNetwork`\n"
+        "WITH n, row\n"
+        f"WHERE {changed.format('n')}\n"
+        "SET n += row.props"
     )
     assert rest[5].query == (
         "UNWIND $rows AS row\n"
         "MATCH (a:Entity) WHERE a.id = row.start\n"
         "MATCH (b:Entity) WHERE b.id = row.end\n"
         "MERGE (a)-[r:`MEMBER_OF` {fact: row.fact}]->(b)\n"
+        "WITH r, row\n"
+        f"WHERE {changed.format('r')}\n"
         "SET r += row.props"
     )
     assert all(c.write for c in r.calls)
-    assert result == {"deleted": 0, "nodes": 4, "relationships": 3, "statements": len(schema) + 6}
+    assert (r.committed, r.rolled_back) == (1, 0)
+    assert result == {"deleted": 0, "nodes": 4, "relationships": 3, "statements": len(schema) + 6, "changes": {}}
 
 
 def test_load_keeps_provenance_and_sends_empty_values_as_null(G):
@@ -178,17 +186,18 @@ def test_wipe_only_when_asked(G):
     store.load_graph(r, G, progress=False)
     assert not any("DELETE" in c.query for c in r.calls)
 
-    deleted = iter([1000, 1000, 7])
-
-    def respond(query, params, write):
-        return [{"deleted": next(deleted)}] if "DETACH DELETE" in query else []
-
-    r = RecordingRunner(respond=respond)
-    result = store.load_graph(r, G, batch_size=1000, wipe=True, progress=False)
-    wipes = [c for c in r.calls if "DETACH DELETE" in c.query]
-    assert r.calls[:3] == wipes and len(wipes) == 3
-    assert wipes[0].params == {"batch_size": 1000} and wipes[0].write
-    assert result["deleted"] == 2007
+    r = RecordingRunner(respond=lambda q, p, w: [{"deleted": 7}] if "DELETE" in q else [])
+    result = store.load_graph(r, G, wipe=True, progress=False)
+    schema = store.schema_statements()
+    nodes, rels = r.calls[len(schema) : len(schema) + 2]  # first in the load's transaction
+    assert "DETACH DELETE n" in nodes.query and "DELETE r" in rels.query
+    sep = nodes.params["sep"]
+    # what the graph has is kept: nodes by id and kind, facts by id, type and ends
+    assert nodes.params["keys"] == sorted(f"{n}{sep}{d['kind']}" for n, d in G.nodes(data=True))
+    assert rels.params["keys"] == sorted(sep.join((k, d["type"], u, v)) for u, v, k, d in G.edges(keys=True, data=True))
+    assert result["deleted"] == 7 and r.committed == 1
+    # and properties the graph does not state are removed
+    assert all("SET n = row.props" in c.query or "SET r = row.props" in c.query for c in r.calls if "UNWIND" in c.query)
 
 
 @pytest.mark.parametrize(
@@ -287,7 +296,8 @@ class FakeDriver:
         error = self.raises(query) if callable(self.raises) else self.raises
         if error:
             raise error
-        return self.records, None, []
+        counters = SimpleNamespace(**{**dict.fromkeys(store._COUNTERS, 0), "nodes_created": len(self.records)})
+        return self.records, SimpleNamespace(counters=counters), []
 
     def close(self):
         self.closed = True
@@ -309,6 +319,7 @@ def test_reads_use_read_routing_and_writes_write_routing():
         {"database_": "landscape", "routing_": RoutingControl.READ},
     )
     assert d.calls[1][2]["routing_"] is RoutingControl.WRITE
+    assert runner.counters["nodes_created"] == 2  # the fake's counters, summed over both statements
     assert d.closed
 
 
