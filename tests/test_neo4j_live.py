@@ -1,16 +1,14 @@
 """Against a live Neo4j: load the seed graph, run every library query, compare with NetworkX.
 
-Runs only when NEO4J_URI is set (with NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE as for
-the CLI). It WIPES the Entity, Community and Proposal nodes of that database and loads the
-seeds, so point it at a throwaway server, e.g. the docker compose one:
+The server is the ``neo4j_server`` fixture's (tests/conftest.py): the one NEO4J_URI names,
+else a local Neo4j 5.26 started for the test session. With NEO4J_URI set, the tests WIPE
+the Entity, Community and Proposal nodes of that database, so point it at a throwaway server.
 
-    set -a; . ./.env; set +a
-    python -m pytest tests/test_neo4j_live.py -m neo4j
+    python -m pytest -m neo4j
 """
 
 from __future__ import annotations
 
-import os
 import shlex
 from collections import Counter
 
@@ -20,10 +18,7 @@ from ecosystem import store
 from ecosystem.errors import StoreUnavailable
 from ecosystem.graph import build_graph, graph_stats
 
-pytestmark = [
-    pytest.mark.neo4j,
-    pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI not set: live Neo4j tests skipped"),
-]
+pytestmark = pytest.mark.neo4j
 
 LIBRARY = store.query_library()
 
@@ -34,7 +29,7 @@ def G():
 
 
 @pytest.fixture(scope="module")
-def runner(G):
+def runner(neo4j_server, G):
     with store.Neo4jRunner() as runner:
         store.load_graph(runner, G, wipe=True, progress=False)
         yield runner
