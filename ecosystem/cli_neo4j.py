@@ -55,12 +55,115 @@ def neo4j():
 
     \b
     Example:
-        docker compose up -d neo4j
-        set -a; . ./.env; set +a
+        eval "$(ecosystem neo4j server start)"    # or: docker compose up -d neo4j; set -a; . ./.env; set +a
         ecosystem neo4j load
         ecosystem neo4j status
         ecosystem neo4j write-back
     """
+
+
+@neo4j.group("server")
+def server():
+    """A local Neo4j 5.26 with APOC and Graph Data Science, for machines without Docker.
+
+    The first start fetches the pinned jars from Maven Central with Maven (Java 17 or 21
+    and `mvn` needed; about 140 MB, kept in ~/.cache/cluster-ecosystem), then runs the
+    server on 127.0.0.1 only, on a free port, with a generated password. `start` prints
+    the NEO4J_* settings as shell exports on standard output.
+
+    \b
+    Example:
+        eval "$(ecosystem neo4j server start)"
+        ecosystem neo4j load
+        ecosystem neo4j server stop
+    """
+
+
+def _server_name(fn):
+    return click.option(
+        "--name", default="default", show_default=True, help="Which local server (each has its own folder and data)."
+    )(fn)
+
+
+def _say(line: str) -> None:
+    click.echo(line, err=True)
+
+
+@server.command("start")
+@_server_name
+@click.option("--heap", default="3g", show_default=True, help="Java heap (server.memory.heap.max_size); a load is one transaction, and the full store with imports needs about 2 GB of it.")
+@click.option("--pagecache", default="512m", show_default=True, help="Page cache (server.memory.pagecache.size).")
+@click.option("--timeout", type=click.IntRange(1), default=180, show_default=True, help="Seconds to wait for Bolt.")
+@fail_cleanly
+def server_start(name, heap, pagecache, timeout):
+    """Start the local server (fetching it the first time); print its NEO4J_* settings.
+
+    Progress and the server's address go to standard error; standard output has only the
+    export lines. Starting a server that runs already only prints its settings.
+
+    \b
+    Example:
+        eval "$(ecosystem neo4j server start)"
+        ecosystem neo4j server start --name scratch --heap 2g
+    """
+    from . import localneo4j
+
+    click.echo(localneo4j.start(name, heap=heap, pagecache=pagecache, timeout=timeout, echo=_say).exports())
+
+
+@server.command("stop")
+@_server_name
+@click.option("--delete", is_flag=True, help="Also delete its folder: data, logs and password.")
+@fail_cleanly
+def server_stop(name, delete):
+    """Stop the local server (Neo4j's own clean shutdown).
+
+    \b
+    Example:
+        ecosystem neo4j server stop
+        ecosystem neo4j server stop --delete     # and start afresh next time
+    """
+    from . import localneo4j
+
+    if not localneo4j.stop(name, delete=delete, echo=_say):
+        _say(f"the local Neo4j {name!r} was not running")
+
+
+@server.command("status")
+@_server_name
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def server_status(name, fmt):
+    """Say whether the local server runs, where, which versions, and where its log is.
+
+    \b
+    Example:
+        ecosystem neo4j server status --format json
+    """
+    from . import localneo4j
+
+    s = localneo4j.server_status(name)
+    if fmt == "json":
+        click.echo(json.dumps(s, indent=2))
+        return
+    v = s["versions"]
+    click.echo(f"{name}: {'running, pid ' + str(s['pid']) + ', ' + s['uri'] if s['running'] else 'not running'}")
+    click.echo(f"versions: Neo4j {v['neo4j']} community, APOC {v['apoc']}, GDS {v['gds']}")
+    click.echo(f"folder: {s['folder']}\njars: {s['cache']}\nlog: {s['log']}")
+
+
+@server.command("env")
+@_server_name
+@fail_cleanly
+def server_env(name):
+    """Print the running local server's NEO4J_* settings as shell exports.
+
+    \b
+    Example:
+        eval "$(ecosystem neo4j server env)"
+    """
+    from . import localneo4j
+
+    click.echo(localneo4j.settings(name).exports())
 
 
 @neo4j.command()

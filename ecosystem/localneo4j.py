@@ -381,7 +381,7 @@ def _bolt_answers(settings: Settings) -> bool:
 def start(
     name: str = "default",
     *,
-    heap: str = "1g",
+    heap: str = "3g",
     pagecache: str = "512m",
     timeout: float = 180,
     echo: Echo = _quiet,

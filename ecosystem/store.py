@@ -254,12 +254,12 @@ class Neo4jRunner:
         if isinstance(err, AuthError):
             return StoreUnavailable(
                 f"Neo4j at {self.uri} refused user {self.user!r} (wrong user or password): set NEO4J_USER and "
-                "NEO4J_PASSWORD to the values in .env; a changed .env only applies to a new volume "
-                "(docker compose down -v)"
+                "NEO4J_PASSWORD to the server's (`ecosystem neo4j server env` for the local one, .env for docker "
+                "compose, where a changed .env only applies to a new volume: docker compose down -v)"
             )
         return StoreUnavailable(
-            f"cannot reach Neo4j at {self.uri}: start it with `docker compose up -d neo4j` and wait until "
-            "`docker compose ps` says healthy, or set NEO4J_URI to your server"
+            f"cannot reach Neo4j at {self.uri}: start one with `eval \"$(ecosystem neo4j server start)\"` "
+            "or `docker compose up -d neo4j`, or set NEO4J_URI to your server"
         )
 
     def verify(self) -> None:
@@ -298,6 +298,12 @@ class Neo4jRunner:
         except (AuthError, ServiceUnavailable, SessionExpired) as err:
             raise self._unavailable(err) from err
         except Neo4jError as err:
+            if err.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError":
+                raise QueryError(
+                    f"Neo4j ran out of transaction memory ({err.message}); the transaction was rolled back, nothing "
+                    "was written. A load is one transaction: give the server more heap (local server: `ecosystem "
+                    "neo4j server stop`, then `start --heap 4g`; docker compose: NEO4J_HEAP in .env)"
+                ) from err
             mode = "" if write else " (read-only transaction)"
             raise QueryError(f"Neo4j rejected the statement{mode}: {err.code}: {err.message}") from err
 
@@ -407,13 +413,13 @@ def _relationship_statement(rel_type: str, *, replace: bool = False) -> str:
 # same graph again deletes and writes nothing), plus every written-back result.
 _DELETE_STALE_NODES = (
     "MATCH (n)\n"
-    "WHERE n:Community OR n:Proposal OR (n:Entity AND NOT n.id + $sep + n.kind IN $keys)\n"
+    "WHERE n:Community OR n:Proposal OR (n:Entity AND coalesce($kinds[n.id], '') <> n.kind)\n"
     "DETACH DELETE n\n"
     "RETURN count(*) AS deleted"
 )
 _DELETE_STALE_RELATIONSHIPS = (
     "MATCH (a:Entity)-[r]->(b:Entity)\n"
-    "WHERE r.fact IS NULL OR NOT r.fact + $sep + type(r) + $sep + a.id + $sep + b.id IN $keys\n"
+    "WHERE r.fact IS NULL OR coalesce($facts[r.fact + $sep + a.id + $sep + b.id], '') <> type(r)\n"
     "DELETE r\n"
     "RETURN count(*) AS deleted"
 )
@@ -629,11 +635,13 @@ def load_graph(
     with runner.transaction() as tx, tqdm(total=total, desc="loading", unit="fact", disable=not show, file=sys.stderr) as bar:
         deleted = 0
         if wipe:
-            keys = sorted(f"{r['id']}{_SEP}{r['props']['kind']}" for rows in nodes.values() for r in rows)
-            rows = tx.run(_DELETE_STALE_NODES, {"sep": _SEP, "keys": keys}, write=True)
+            # maps, not lists: the server looks a key up in a map without scanning
+            kinds = {r["id"]: r["props"]["kind"] for rows in nodes.values() for r in rows}
+            rows = tx.run(_DELETE_STALE_NODES, {"kinds": kinds}, write=True)
             deleted = rows[0]["deleted"] if rows else 0
-            keys = sorted(_SEP.join((r["fact"], t, r["start"], r["end"])) for t, rows in rels.items() for r in rows)
-            tx.run(_DELETE_STALE_RELATIONSHIPS, {"sep": _SEP, "keys": keys}, write=True)
+            # a fact id is unique per pair of ends (an imported row can link several pairs)
+            facts = {_SEP.join((r["fact"], r["start"], r["end"])): t for t, rows in rels.items() for r in rows}
+            tx.run(_DELETE_STALE_RELATIONSHIPS, {"sep": _SEP, "facts": facts}, write=True)
             sent += 2
         for labels, rows in nodes.items():
             statement = _node_statement(labels, replace=wipe)
@@ -693,7 +701,8 @@ def ensure_gds(runner: Runner, *, needed_by: str = "this analysis") -> str:
         where = getattr(runner, "uri", "the server")
         raise StoreUnavailable(
             f"the Graph Data Science plugin is not installed in Neo4j at {where} ({needed_by} needs it): "
-            "add graph-data-science to NEO4J_PLUGINS (docker-compose.yml does) and restart the server"
+            "`ecosystem neo4j server start` and docker-compose.yml both have it; elsewhere install the plugin "
+            "and restart the server"
         ) from err
     return str(rows[0].get("version", "unknown")) if rows else "unknown"
 
@@ -1099,8 +1108,8 @@ def statements(paths: Iterable[str | Path] | None = None) -> list[Statement]:
             statement = _relationship_statement(rel_type, replace=replace)
             out.append(Statement(f"{here} (load {rel_type}{how})", statement, ("rows",)))
     fixed = {
-        "delete stale nodes": (_DELETE_STALE_NODES, ("sep", "keys")),
-        "delete stale relationships": (_DELETE_STALE_RELATIONSHIPS, ("sep", "keys")),
+        "delete stale nodes": (_DELETE_STALE_NODES, ("kinds",)),
+        "delete stale relationships": (_DELETE_STALE_RELATIONSHIPS, ("sep", "facts")),
         "wipe": (_WIPE, ("batch_size",)),
         "missing entities": (_MISSING, ("ids",)),
         "delete overlaps": (_DELETE_OVERLAPS, ()),

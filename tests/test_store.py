@@ -191,10 +191,10 @@ def test_wipe_only_when_asked(G):
     schema = store.schema_statements()
     nodes, rels = r.calls[len(schema) : len(schema) + 2]  # first in the load's transaction
     assert "DETACH DELETE n" in nodes.query and "DELETE r" in rels.query
-    sep = nodes.params["sep"]
+    sep = rels.params["sep"]
     # what the graph has is kept: nodes by id and kind, facts by id, type and ends
-    assert nodes.params["keys"] == sorted(f"{n}{sep}{d['kind']}" for n, d in G.nodes(data=True))
-    assert rels.params["keys"] == sorted(sep.join((k, d["type"], u, v)) for u, v, k, d in G.edges(keys=True, data=True))
+    assert nodes.params["kinds"] == {n: d["kind"] for n, d in G.nodes(data=True)}
+    assert rels.params["facts"] == {sep.join((k, u, v)): d["type"] for u, v, k, d in G.edges(keys=True, data=True)}
     assert result["deleted"] == 7 and r.committed == 1
     # and properties the graph does not state are removed
     assert all("SET n = row.props" in c.query or "SET r = row.props" in c.query for c in r.calls if "UNWIND" in c.query)
@@ -358,7 +358,7 @@ def test_missing_gds_is_store_unavailable_but_only_checked_for_gds_queries():
     runner = store.Neo4jRunner(uri="bolt://db:7687", driver=d)
     store.run_query(runner, library["clusters-per-region"], {})
     assert [q for q, _, _ in d.calls] == [library["clusters-per-region"].text]
-    with pytest.raises(StoreUnavailable, match="Graph Data Science plugin is not installed.*NEO4J_PLUGINS"):
+    with pytest.raises(StoreUnavailable, match="Graph Data Science plugin is not installed.*ecosystem neo4j server start"):
         store.run_query(runner, library["gds-leiden"], {})
     assert "gds.version" in d.calls[-1][0]
 
