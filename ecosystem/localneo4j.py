@@ -314,7 +314,7 @@ def _pid(home: Path) -> int | None:
     return pid
 
 
-def _config(home: Path, dist: Path, port: int, heap: str, pagecache: str) -> str:
+def _config(home: Path, dist: Path, port: int, heap: str, pagecache: str, plugins: bool) -> str:
     lines = [
         "# Written by ecosystem.localneo4j at every start; edit the code, not this file.",
         "server.default_listen_address=127.0.0.1",
@@ -330,7 +330,7 @@ def _config(home: Path, dist: Path, port: int, heap: str, pagecache: str) -> str
         "dbms.security.procedures.unrestricted=apoc.*,gds.*",
         "dbms.security.procedures.allowlist=apoc.*,gds.*",
         f"server.directories.lib={dist / 'lib'}",
-        f"server.directories.plugins={dist / 'plugins'}",
+        f"server.directories.plugins={dist / 'plugins' if plugins else home / 'no-plugins'}",
         f"server.directories.data={home / 'data'}",
         f"server.directories.logs={home / 'logs'}",
         f"server.directories.run={home / 'run'}",
@@ -383,6 +383,7 @@ def start(
     *,
     heap: str = "3g",
     pagecache: str = "512m",
+    plugins: bool = True,
     timeout: float = 180,
     echo: Echo = _quiet,
 ) -> Settings:
@@ -391,7 +392,8 @@ def start(
     The first start fetches the jars (:func:`install`), chooses a free port and a random
     password, and creates the database; later starts reuse them (the port only changes
     when another program took it). Waits until Bolt answers a query, at most ``timeout``
-    seconds.
+    seconds. ``plugins=False`` starts it without APOC and GDS (the tests check what users
+    of such a server are told).
 
     Raises
     ------
@@ -406,17 +408,17 @@ def start(
     dist = install(echo=echo)
     with _locked(home):
         state = _read_state(home)
-        if _pid(home) and state.get("dist") == str(dist):
+        if _pid(home) and state.get("dist") == str(dist) and state.get("plugins", True) == plugins:
             settings = Settings(state["uri"], _USER, state["password"])
             if _bolt_answers(settings):
                 echo(f"already running: {_describe(home, state)}")
                 return settings
         if _pid(home):
             _stop_locked(home, dist, echo)
-        for sub in ("conf", "data", "logs", "run", "import"):
+        for sub in ("conf", "data", "logs", "run", "import", "no-plugins"):
             (home / sub).mkdir(parents=True, exist_ok=True)
         port = state.get("port") if state.get("port") and _port_free(state["port"]) else _free_port()
-        (home / "conf" / "neo4j.conf").write_text(_config(home, dist, port, heap, pagecache), encoding="utf-8")
+        (home / "conf" / "neo4j.conf").write_text(_config(home, dist, port, heap, pagecache, plugins), encoding="utf-8")
         password = state.get("password")
         if not password or not (home / "data" / "dbms" / "auth.ini").exists():
             if (home / "data" / "databases").exists():
@@ -435,6 +437,7 @@ def start(
             "port": port,
             "uri": f"bolt://127.0.0.1:{port}",
             "password": password,
+            "plugins": plugins,
         }
         _write_state(home, state)
         settings = Settings(state["uri"], _USER, password)
