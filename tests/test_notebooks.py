@@ -24,8 +24,8 @@ def test_notebook_is_stored_without_outputs(name):
     assert sum(c.cell_type == "markdown" for c in nb.cells) >= 3, "explain the steps for a researcher"
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_without_errors(name, monkeypatch):
+def run_notebook(name: str, monkeypatch):
+    """Execute the notebook; return its code cells' stdout, or fail on an error or a warning."""
     # The kernel inherits the environment: draw off-screen, and use platformdirs
     # (jupyter_core otherwise warns about its old paths, and warnings are errors here).
     monkeypatch.setenv("MPLBACKEND", "Agg")
@@ -45,3 +45,27 @@ def test_notebook_runs_without_errors(name, monkeypatch):
         if o.output_type == "stream" and o.name == "stderr"
     ]
     assert not any("Warning" in text for text in stderr), "".join(stderr)
+    return "".join(
+        o.text for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "stream" and o.name == "stdout"
+    )
+
+
+@pytest.mark.parametrize("name", NAMES[:3])
+def test_notebook_runs_without_errors(name, monkeypatch):
+    run_notebook(name, monkeypatch)
+
+
+def test_neo4j_notebook_without_a_server_says_how_to_start_one(monkeypatch):
+    for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(k, raising=False)
+    out = run_notebook("04_neo4j.ipynb", monkeypatch)
+    assert "ecosystem neo4j server start" in out and out.rstrip().endswith("skipped: no Neo4j server (see the steps above)")
+
+
+@pytest.mark.neo4j
+def test_neo4j_notebook_runs_against_the_live_server(neo4j_server, monkeypatch):
+    for k, v in neo4j_server.items():
+        monkeypatch.setenv(k, v)
+    out = run_notebook("04_neo4j.ipynb", monkeypatch)
+    assert f"connected to {neo4j_server['NEO4J_URI']}" in out
+    assert "proposals written" in out and out.rstrip().endswith("done")
