@@ -147,6 +147,8 @@ def server_status(name, fmt):
         return
     v = s["versions"]
     click.echo(f"{name}: {'running, pid ' + str(s['pid']) + ', ' + s['uri'] if s['running'] else 'not running'}")
+    if s['running']:
+        click.echo(f"browser: {s['browser']}")
     click.echo(f"versions: Neo4j {v['neo4j']} community, APOC {v['apoc']}, GDS {v['gds']}")
     click.echo(f"folder: {s['folder']}\njars: {s['cache']}\nlog: {s['log']}")
 

@@ -314,13 +314,14 @@ def _pid(home: Path) -> int | None:
     return pid
 
 
-def _config(home: Path, dist: Path, port: int, heap: str, pagecache: str, plugins: bool) -> str:
+def _config(home: Path, dist: Path, port: int, http_port: int, heap: str, pagecache: str, plugins: bool) -> str:
     lines = [
         "# Written by ecosystem.localneo4j at every start; edit the code, not this file.",
         "server.default_listen_address=127.0.0.1",
         "server.default_advertised_address=127.0.0.1",
         f"server.bolt.listen_address=127.0.0.1:{port}",
-        "server.http.enabled=false",
+        "server.http.enabled=true",
+        f"server.http.listen_address=127.0.0.1:{http_port}",
         "server.https.enabled=false",
         "dbms.security.auth_enabled=true",
         "dbms.usage_report.enabled=false",
@@ -417,8 +418,11 @@ def start(
             _stop_locked(home, dist, echo)
         for sub in ("conf", "data", "logs", "run", "import", "no-plugins"):
             (home / sub).mkdir(parents=True, exist_ok=True)
-        port = state.get("port") if state.get("port") and _port_free(state["port"]) else _free_port()
-        (home / "conf" / "neo4j.conf").write_text(_config(home, dist, port, heap, pagecache, plugins), encoding="utf-8")
+        port, http_port = (
+            state[key] if state.get(key) and _port_free(state[key]) else _free_port() for key in ("port", "http_port")
+        )
+        conf = _config(home, dist, port, http_port, heap, pagecache, plugins)
+        (home / "conf" / "neo4j.conf").write_text(conf, encoding="utf-8")
         password = state.get("password")
         if not password or not (home / "data" / "dbms" / "auth.ini").exists():
             if (home / "data" / "databases").exists():
@@ -436,6 +440,8 @@ def start(
             "dist": str(dist),
             "port": port,
             "uri": f"bolt://127.0.0.1:{port}",
+            "http_port": http_port,
+            "browser": f"http://127.0.0.1:{http_port}/browser/",
             "password": password,
             "plugins": plugins,
         }
@@ -468,7 +474,7 @@ def _describe(home: Path, state: dict) -> str:
     v = state.get("versions", {})
     return (
         f"Neo4j {v.get('neo4j')} community with APOC {v.get('apoc')} and GDS {v.get('gds')} "
-        f"at {state.get('uri')}, folder {home}"
+        f"at {state.get('uri')} (Browser: {state.get('browser')}), folder {home}"
     )
 
 
@@ -513,7 +519,7 @@ def stop(name: str = "default", *, delete: bool = False, echo: Echo = _quiet) ->
 
 
 def server_status(name: str = "default") -> dict:
-    """``{"name", "folder", "running", "pid", "uri", "versions", "cache", "log"}`` of the local server."""
+    """``{"name", "folder", "running", "pid", "uri", "browser", "versions", "cache", "log"}`` of the local server."""
     home = instance_dir(name)
     state = _read_state(home)
     pid = _pid(home) if home.exists() else None
@@ -523,6 +529,7 @@ def server_status(name: str = "default") -> dict:
         "running": pid is not None,
         "pid": pid,
         "uri": state.get("uri"),
+        "browser": state.get("browser"),
         "versions": state.get("versions") or coordinates(),
         "cache": str(_dist_dir()),
         "log": str(home / "logs" / "neo4j.log"),
