@@ -106,10 +106,10 @@ class Settings:
         """Shell lines that export :meth:`env`, for ``eval "$(ecosystem neo4j server start)"``.
 
         >>> print(Settings("bolt://127.0.0.1:7687", "neo4j", "it's").exports())
-        export NEO4J_URI='bolt://127.0.0.1:7687'
-        export NEO4J_USER='neo4j'
+        export NEO4J_URI=bolt://127.0.0.1:7687
+        export NEO4J_USER=neo4j
         export NEO4J_PASSWORD='it'"'"'s'
-        export NEO4J_DATABASE='neo4j'
+        export NEO4J_DATABASE=neo4j
         """
         return "\n".join(f"export {k}={shlex.quote(v)}" for k, v in self.env().items())
 

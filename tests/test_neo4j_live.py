@@ -1,31 +1,73 @@
-"""Against a live Neo4j: load the seed graph, run every library query, compare with NetworkX.
+"""Against a live Neo4j: load the seed graph, run every library query, compare its answer with NetworkX.
 
 The server is the ``neo4j_server`` fixture's (tests/conftest.py): the one NEO4J_URI names,
 else a local Neo4j 5.26 started for the test session. With NEO4J_URI set, the tests WIPE
 the Entity, Community and Proposal nodes of that database, so point it at a throwaway server.
+
+Every query of the library runs with the parameters of its ``// example:`` line (and
+others), and its rows are compared, content and order, with the same answer computed from
+the embedded graph (``build_graph``) and analyses (overlap, communities, proposals). A
+query that no test compares fails ``test_every_query_is_compared``.
 
     python -m pytest -m neo4j
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
-from collections import Counter
+from collections import defaultdict
 
+import networkx as nx
 import pytest
+from click.testing import CliRunner
 
-from ecosystem import store
+from ecosystem import cli_neo4j, localneo4j, store
+from ecosystem.communities import community_memberships, overlap_projection, partition_communities
 from ecosystem.errors import StoreUnavailable
 from ecosystem.graph import build_graph, graph_stats
+from ecosystem.overlap import SIGNALS, pairwise_overlaps, signal_sets
+from ecosystem.proposals import propose
 
 pytestmark = pytest.mark.neo4j
 
 LIBRARY = store.query_library()
+COMPARED: set[str] = set()  # the queries whose rows a test compares with the embedded answer
+
+MIN_SCORE = 0.1  # what `ecosystem neo4j write-back` and gds-leiden take by default
+WRITE_BACK_METHOD = "louvain"  # the write-back command's default method
+EPS = 1e-9  # how close two floats must be
+
+
+def compares(*names: str):
+    """Mark a test as comparing these library queries' rows with the embedded answer."""
+    unknown = set(names) - set(LIBRARY)
+    if unknown:
+        raise ValueError(f"no library query {sorted(unknown)}")
+    COMPARED.update(names)
+    return lambda fn: fn
+
+
+# -- fixtures and helpers ---------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def G():
     return build_graph()
+
+
+@pytest.fixture(scope="module")
+def embedded(G):
+    """What `ecosystem neo4j write-back` computes (cli_neo4j.write_back), plus Leiden communities."""
+    pairs = pairwise_overlaps(G)
+    P = overlap_projection(G, pairs=pairs, min_score=MIN_SCORE)
+    return {
+        "pairs": pairs,
+        "projection": P,
+        "communities": {m: partition_communities(P, method=m) for m in ("louvain", "leiden")},
+        "proposals": propose(G, min_score=MIN_SCORE, method=WRITE_BACK_METHOD)["proposals"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +78,31 @@ def runner(neo4j_server, G):
         store.wipe(runner)
 
 
+@pytest.fixture(scope="module")
+def gds(runner):
+    """The GDS version; a skip only where the server truly lacks the plugin (the local one has it)."""
+    try:
+        return store.ensure_gds(runner)
+    except StoreUnavailable as err:
+        if localneo4j.server_status("tests")["uri"] == os.environ.get("NEO4J_URI"):
+            pytest.fail(f"the local test server ships Graph Data Science, yet: {err}")
+        pytest.skip(str(err))
+
+
+def write_back(runner, embedded) -> str:
+    """Run `ecosystem neo4j write-back`, then write the Leiden communities next to its Louvain ones."""
+    result = CliRunner().invoke(cli_neo4j.neo4j, ["write-back"])
+    assert result.exit_code == 0, result.output
+    store.write_communities(runner, community_memberships(embedded["communities"]["leiden"], "leiden"))
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def written(runner, embedded):
+    """The embedded results, once they are written back."""
+    return {**embedded, "output": write_back(runner, embedded)}
+
+
 def example_params(name: str) -> dict[str, str]:
     """The --param values of a query's header example."""
     args = shlex.split(LIBRARY[name].example)
@@ -43,7 +110,12 @@ def example_params(name: str) -> dict[str, str]:
 
 
 def run(runner, name, **params):
+    """Run a library query with its example parameters, changed by ``params``."""
     return store.run_query(runner, LIBRARY[name], {**example_params(name), **params})
+
+
+def default(name: str, param: str):
+    return next(p.default for p in LIBRARY[name].params if p.name == param)
 
 
 def count(runner, query):
@@ -52,6 +124,81 @@ def count(runner, query):
 
 def cluster_ids(G):
     return sorted(n for n, d in G.nodes(data=True) if "ClusterOrganisation" in d["labels"])
+
+
+def value(v):
+    """A graph value as Neo4j gives it back: "" is not stored (store._props), so it reads as null."""
+    return None if v == "" else v
+
+
+def last(v):
+    """Sort key of a value that may be null: Neo4j sorts nulls last."""
+    return (v is None, "" if v is None else v)
+
+
+def name_of(G, n):
+    return G.nodes[n]["name"]
+
+
+def names(G, nodes):
+    """The names of ``nodes``, sorted (as ``ORDER BY name`` gives them)."""
+    return sorted(name_of(G, n) for n in nodes)
+
+
+def by_name(G, nodes):
+    return sorted(nodes, key=lambda n: name_of(G, n))
+
+
+def lookup(G, key: str, kinds=None) -> list:
+    """The entities a query's lookup finds: by id, by name or alias ignoring case, or by a former name."""
+    low = key.lower()
+    return sorted(
+        n
+        for n, d in G.nodes(data=True)
+        if (kinds is None or d["kind"] in kinds)
+        and (
+            n == key
+            or d["name"].lower() == low
+            or any(a.lower() == low for a in d.get("aliases") or ())
+            or key in (d.get("former") or ())
+        )
+    )
+
+
+def linked(G, n, rel_type, *, out=True) -> list:
+    """The other ends of ``n``'s relationships of one type (leaving it, else entering it), once each."""
+    edges = G.out_edges(n, data="type") if out else G.in_edges(n, data="type")
+    return sorted({(v if out else u) for u, v, t in edges if t == rel_type})
+
+
+def cypher_string(v) -> str:
+    """Cypher's toString for the attribute values of the seeds."""
+    return ("true" if v else "false") if isinstance(v, bool) else str(v)
+
+
+def approx_floats(row: dict) -> dict:
+    return {k: pytest.approx(v, abs=EPS) if isinstance(v, float) else v for k, v in row.items()}
+
+
+def _canonical(row: dict) -> str:
+    return repr(sorted(row.items()))
+
+
+def assert_rows(rows, expected, order, *, limit=None):
+    """Assert that ``rows`` are ``expected``, in the order of the query's ORDER BY.
+
+    ``order`` maps a row to its sort key. Rows tied on it may come in any order; with a
+    ``limit``, the rows tied at the cut may be any of the tied ones.
+    """
+    expected = sorted(expected, key=order)
+    keys = [order(e) for e in expected]
+    assert [order(r) for r in rows] == keys[:limit]
+    cut = keys[limit - 1] if limit is not None and len(keys) > limit and keys[limit] == keys[limit - 1] else object()
+    assert sorted(_canonical(r) for r in rows if order(r) != cut) == sorted(
+        _canonical(e) for e in expected[:limit] if order(e) != cut
+    )
+    tied = {_canonical(e) for e in expected if order(e) == cut}
+    assert all(_canonical(r) in tied for r in rows if order(r) == cut)
 
 
 # -- loading ------------------------------------------------------------------------------
@@ -90,182 +237,720 @@ def test_read_queries_cannot_write(runner):
     assert count(runner, "MATCH (n:Entity {id: 'written-in-a-read'}) RETURN count(n) AS n") == 0
 
 
-# -- every query runs; counts agree with NetworkX -------------------------------------------
+# -- the queries on the loaded evidence: rows equal to NetworkX's ---------------------------
 
 
-@pytest.mark.parametrize("name", sorted(LIBRARY))
-def test_every_query_runs(runner, name):
-    try:
-        rows = run(runner, name)
-    except StoreUnavailable as err:
-        pytest.skip(str(err))
-    assert isinstance(rows, list)
+def test_every_query_is_compared():
+    """A new query needs a test that compares its rows with the embedded answer (``@compares``)."""
+    assert COMPARED == set(LIBRARY)
 
 
+@compares("clusters-per-region")
 def test_clusters_per_region(runner, G):
-    expected = Counter()
+    in_region = defaultdict(set)
     for c in cluster_ids(G):
-        regions = {
-            G.nodes[v]["name"]
-            for _, v, d in G.out_edges(c, data=True)
-            if d["type"] == "LOCATED_IN" and G.nodes[v]["kind"] == "region"
-        }
-        expected.update(regions or {"(no region stated)"})
-    rows = run(runner, "clusters-per-region")
-    assert {r["region"]: r["cluster_count"] for r in rows} == dict(expected)
+        regions = {name_of(G, v) for v in linked(G, c, "LOCATED_IN") if G.nodes[v]["kind"] == "region"}
+        for region in regions or {"(no region stated)"}:
+            in_region[region].add(c)
+    expected = [{"region": r, "cluster_count": len(cs), "clusters": names(G, cs)} for r, cs in in_region.items()]
+    assert len(expected) > 1
+    assert_rows(run(runner, "clusters-per-region"), expected, lambda r: (-r["cluster_count"], r["region"]))
 
 
-@pytest.mark.parametrize(
-    "name, types",
-    [("label-holders", {"HOLDS"}), ("renames-and-mergers", {"RENAMED_TO", "MERGED_INTO"})],
-)
-def test_fact_listings(runner, G, name, types):
-    expected = sum(1 for _, _, t in G.edges(data="type") if t in types)
-    assert len(run(runner, name)) == expected
-
-
-def test_landscape_as_of_each_year(runner, G):
-    for year in sorted({d["doc_year"] for _, _, d in G.edges(data=True)}):
-        expected = sum(1 for _, _, d in G.edges(data=True) if d["doc_year"] <= year)
-        assert len(run(runner, "landscape-as-of", year=year, limit=10**6)) == expected
-
-
+@compares("company-memberships")
 def test_company_memberships(runner, G):
     companies = [n for n, d in G.nodes(data=True) if d["kind"] == "company"]
-    if not companies:
-        pytest.skip("no company in the seeds")
-    for c in companies:
-        expected = sum(1 for _, _, t in G.out_edges(c, data="type") if t == "MEMBER_OF")
-        name = G.nodes[c]["name"]
-        shouted = name.upper() if name.upper().lower() == name.lower() else name  # ß and friends
-        by_name = run(runner, "company-memberships", company=shouted)
-        assert len(by_name) == expected, c
+    assert companies
 
-
-def test_entity_evidence(runner, G):
-    from ecosystem.model import ATTRIBUTES
-
-    for n in cluster_ids(G):
-        d = G.nodes[n]
-        expected = 1 + sum(1 for a in ATTRIBUTES if a in d) + G.degree(n)
-        assert len(run(runner, "entity-evidence", entity=n)) == expected, n
-
-
-def test_innovation_networks(runner, G):
-    expected = sum(1 for _, k in G.nodes(data="kind") if k == "innovation_network")
-    assert len(run(runner, "innovation-networks-funders")) == expected
-
-
-def test_without_national_reach(runner, G):
-    expected = {
-        c
-        for c in cluster_ids(G)
-        if G.nodes[c].get("national") is not True
-        and not any(d["type"] == "SERVES" and v == "danmark" for _, v, d in G.out_edges(c, data=True))
-    }
-    assert {r["id"] for r in run(runner, "without-national-reach", country="danmark")} == expected
-
-
-def test_shared_partners(runner, G):
-    from ecosystem.overlap import signal_sets
-
-    sets = signal_sets(G, "partners")
-    clusters = sorted(sets)
-    expected = {(a, b): len(sets[a] & sets[b]) for a in clusters for b in clusters if a < b}
-    for k in (1, 2, 3):
-        rows = run(runner, "shared-partners", k=k)
-        assert {(r["a"], r["b"]): r["shared_count"] for r in rows} == {p: n for p, n in expected.items() if n >= k}
-
-
-@pytest.mark.parametrize("signal", ["members", "partners"])
-def test_gds_similarity_is_the_overlap_signals_jaccard(runner, G, signal):
-    from ecosystem.overlap import pairwise_overlaps
-
-    try:
-        store.ensure_gds(runner)
-    except StoreUnavailable as err:
-        pytest.skip(str(err))
-    expected = {(p["a"], p["b"]): p["signals"][signal]["jaccard"] for p in pairwise_overlaps(G, signals=[signal])}
-    rows = run(runner, "gds-node-similarity", signal=signal, top_k=1000, cutoff=1e-9)
-    got = {(r["a"], r["b"]): r["similarity"] for r in rows}
-    assert got.keys() == expected.keys()
-    assert all(got[k] == pytest.approx(expected[k]) for k in expected)
-
-
-# -- write-back, then the queries that read it ------------------------------------------------
-
-
-def test_write_back_round_trip(runner, G):
-    a, b, *_ = cluster_ids(G) + ["", ""]
-    if not b:
-        pytest.skip("fewer than two cluster organisations in the seeds")
-    signals = {"members": {"shared": 3, "jaccard": 0.5, "containment_ab": 0.75, "containment_ba": 0.6}}
-    store.write_overlaps(runner, [{"a": b, "b": a, "score": 0.5, "signals": signals}])
-    store.write_overlaps(runner, [{"a": a, "b": b, "score": 0.7, "signals": signals}])  # replaces
-    rows = run(runner, "overlaps-top", limit=10)
-    assert [(r["a"], r["b"], r["score"]) for r in rows] == [(a, b, 0.7)]
-
-    store.write_communities(
-        runner, [{"entity": a, "community": 0, "method": "test"}, {"entity": b, "community": 0, "method": "test"}]
-    )
-    assert {r["id"] for r in run(runner, "community-members", community="0", method="test")} == {a, b}
-
-    store.write_proposals(
-        runner,
-        [
+    def expected(key):
+        return [
             {
-                "id": "p-test",
-                "rank": 1,
-                "score": 0.9,
-                "anchor": a,
-                "rationale": "test",
-                "members": [{"id": a, "name": ""}, {"id": b, "name": ""}],
-                "hubs": [{"id": a, "serves": []}],
-                "evidence": [
-                    {"doc": G.nodes[a]["doc"], "quote": G.nodes[a]["quote"], "start": a, "end": b, "type": "X"}
-                ],
+                "company": name_of(G, c),
+                "id": o,
+                "organisation": name_of(G, o),
+                "kind": G.nodes[o]["kind"],
+                "role": value(d["role"]),
+                "year": d["year"],
+                "doc": d["doc"],
+                "quote": d["quote"],
             }
-        ],
+            for c in lookup(G, key, {"company"})
+            for _, o, d in G.out_edges(c, data=True)
+            if d["type"] == "MEMBER_OF"
+        ]
+
+    def order(r):
+        return r["organisation"], r["doc"]
+
+    example = example_params("company-memberships")["company"]
+    assert expected(example)
+    assert_rows(run(runner, "company-memberships"), expected(example), order)
+    for c in companies:
+        name = name_of(G, c)
+        shouted = name.upper() if name.upper().lower() == name.lower() else name  # ß and friends
+        for key in (c, shouted, *G.nodes[c]["aliases"]):
+            assert_rows(run(runner, "company-memberships", company=key), expected(key), order)
+
+
+def evidence_rows(G, n) -> list[dict]:
+    """What entity-evidence gives for one entity: where it is named, its attributes, its facts."""
+    d = G.nodes[n]
+    base = {"entity": d["name"]}
+    rows = [
+        base | {"fact": "named", "detail": d["name"], "doc": d["doc"], "doc_year": d["doc_year"], "quote": d["quote"]}
+    ]
+    for key in d:
+        if key.endswith("_quote") and value(d[key]) is not None:
+            a = key.removesuffix("_quote")
+            detail = f"{a} = {cypher_string(d[a])}"
+            rows.append(
+                base | {"fact": "attribute", "detail": detail, "doc": d[a + "_doc"], "doc_year": None, "quote": d[key]}
+            )
+    for u, v, e in [*G.out_edges(n, data=True), *G.in_edges(n, data=True)]:
+        detail = f"-> {name_of(G, v)}" if u == n else f"<- {name_of(G, u)}"
+        if value(e["quote"]) is not None:
+            rows.append(
+                base
+                | {"fact": e["type"], "detail": detail, "doc": e["doc"], "doc_year": e["doc_year"], "quote": e["quote"]}
+            )
+    return rows
+
+
+@compares("entity-evidence")
+def test_entity_evidence(runner, G):
+    def order(r):
+        return r["entity"], r["fact"] != "named", r["fact"] != "attribute", r["fact"], r["detail"], last(r["doc"])
+
+    example = example_params("entity-evidence")["entity"]
+    expected = [row for n in lookup(G, example) for row in evidence_rows(G, n)]
+    assert {r["fact"] for r in expected} >= {"named", "attribute", "MEMBER_OF"}
+    assert_rows(run(runner, "entity-evidence"), expected, order)
+    for n in G:
+        assert_rows(run(runner, "entity-evidence", entity=n), evidence_rows(G, n), order)
+
+
+@compares("funding-by-programme")
+def test_funding_by_programme(runner, G):
+    def expected(key):
+        funded = {f for _, f, t in G.edges(data="type") if t == "FUNDED_BY"}
+        funders = funded if key == "" else funded & set(lookup(G, key))
+        rows = []
+        for f in funders:
+            recipients = by_name(G, linked(G, f, "FUNDED_BY", out=False))
+            docs = [
+                sorted({d["doc"] for _, v, d in G.out_edges(r, data=True) if v == f and d["type"] == "FUNDED_BY"})
+                for r in recipients
+            ]
+            rows.append(
+                {
+                    "id": f,
+                    "name": name_of(G, f),
+                    "kind": G.nodes[f]["kind"],
+                    "subtype": value(G.nodes[f]["subtype"]),
+                    "operated_by": names(G, linked(G, f, "OPERATES", out=False)),
+                    "recipient_count": len(recipients),
+                    "recipients": [name_of(G, r) for r in recipients],
+                    "recipient_kinds": [G.nodes[r]["kind"] for r in recipients],
+                    "recipient_docs": docs,
+                }
+            )
+        return rows
+
+    def got(**params):
+        rows = run(runner, "funding-by-programme", **params)
+        return [r | {"recipient_docs": [sorted(docs) for docs in r["recipient_docs"]]} for r in rows]  # any order
+
+    def order(r):
+        return r["kind"] != "programme", -r["recipient_count"], r["name"]
+
+    example = expected(example_params("funding-by-programme")["funder"])
+    assert example and example[0]["recipient_count"] > 1
+    assert_rows(got(), example, order)
+    everyone = expected("")
+    assert any(r["operated_by"] for r in everyone)
+    assert_rows(got(funder=""), everyone, order)
+
+
+@compares("innovation-networks-funders")
+def test_innovation_networks_funders(runner, G):
+    expected = [
+        {
+            "id": n,
+            "network": name_of(G, n),
+            "funders": names(G, linked(G, n, "FUNDED_BY")),
+            "hosted_by": names(G, linked(G, n, "HOSTED_BY")),
+            "themes": names(G, [t for t in linked(G, n, "WORKS_IN") if G.nodes[t]["kind"] == "theme"]),
+        }
+        for n, k in G.nodes(data="kind")
+        if k == "innovation_network"
+    ]
+    assert expected and any(r["funders"] for r in expected)
+    assert_rows(run(runner, "innovation-networks-funders"), expected, lambda r: r["network"])
+
+
+@compares("knowledge-institutions-top")
+def test_knowledge_institutions_top(runner, G):
+    clusters = set(cluster_ids(G))
+    expected = []
+    for k, d in G.nodes(data=True):
+        if d["kind"] == "knowledge_institution":
+            near = {v for _, v in G.out_edges(k)} | {u for u, _ in G.in_edges(k)}
+            linked_clusters = near & clusters
+            if linked_clusters:
+                row = {"id": k, "institution": d["name"], "subtype": value(d["subtype"])}
+                expected.append(row | {"clusters": len(linked_clusters), "cluster_names": names(G, linked_clusters)})
+
+    def order(r):
+        return -r["clusters"], r["institution"]
+
+    limit = int(example_params("knowledge-institutions-top")["limit"])
+    assert len(expected) > limit
+    assert_rows(run(runner, "knowledge-institutions-top"), expected, order, limit=limit)
+    assert_rows(run(runner, "knowledge-institutions-top", limit=10**6), expected, order)
+
+
+@compares("label-holders")
+def test_label_holders(runner, G):
+    expected = [
+        {
+            "label": name_of(G, v),
+            "id": u,
+            "holder": name_of(G, u),
+            "year": d["year"],
+            "doc": d["doc"],
+            "quote": d["quote"],
+        }
+        for u, v, d in G.edges(data=True)
+        if d["type"] == "HOLDS"
+    ]
+    assert expected
+    assert_rows(run(runner, "label-holders"), expected, lambda r: (r["label"], r["holder"], r["doc"]))
+
+
+def facts_by(G, year):
+    return [
+        {
+            "subject": name_of(G, u),
+            "relation": d["type"],
+            "object": name_of(G, v),
+            "role": value(d["role"]),
+            "year": d["year"],
+            "doc": d["doc"],
+            "doc_year": d["doc_year"],
+            "quote": d["quote"],
+        }
+        for u, v, d in G.edges(data=True)
+        if d["doc_year"] <= year
+    ]
+
+
+@compares("landscape-as-of")
+def test_landscape_as_of_each_year(runner, G):
+    def order(r):
+        return r["doc_year"], r["relation"], r["subject"], r["object"]
+
+    example = example_params("landscape-as-of")
+    limit = default("landscape-as-of", "limit")
+    expected = facts_by(G, int(example["year"]))
+    assert 0 < len(expected) < G.number_of_edges()
+    assert_rows(run(runner, "landscape-as-of"), expected, order, limit=limit)
+    for year in sorted({d["doc_year"] for _, _, d in G.edges(data=True)}):
+        assert_rows(run(runner, "landscape-as-of", year=year, limit=10**6), facts_by(G, year), order)
+
+
+@compares("renames-and-mergers")
+def test_renames_and_mergers(runner, G):
+    expected = [
+        {
+            "old_id": u,
+            "old_name": name_of(G, u),
+            "event": d["type"],
+            "new_id": v,
+            "new_name": name_of(G, v),
+            "year": d["year"] if d["year"] is not None else d["doc_year"],
+            "doc": d["doc"],
+            "quote": d["quote"],
+        }
+        for u, v, d in G.edges(data=True)
+        if d["type"] in ("RENAMED_TO", "MERGED_INTO")
+    ]
+    assert {r["event"] for r in expected} == {"RENAMED_TO", "MERGED_INTO"}
+    assert_rows(run(runner, "renames-and-mergers"), expected, lambda r: (r["year"], r["old_name"]))
+
+
+@compares("shared-partners")
+def test_shared_partners(runner, G):
+    sets = signal_sets(G, "partners")
+
+    def expected(k):
+        return [
+            {
+                "a": a,
+                "a_name": name_of(G, a),
+                "b": b,
+                "b_name": name_of(G, b),
+                "shared_count": len(sets[a] & sets[b]),
+                "shared": names(G, sets[a] & sets[b]),
+            }
+            for a in sets
+            for b in sets
+            if a < b and len(sets[a] & sets[b]) >= k
+        ]
+
+    def order(r):
+        return -r["shared_count"], r["a"], r["b"]
+
+    example = int(example_params("shared-partners")["k"])
+    assert expected(example)
+    assert_rows(run(runner, "shared-partners"), expected(example), order)
+    for k in (1, 2, example + 1):
+        assert_rows(run(runner, "shared-partners", k=k), expected(k), order)
+
+
+@compares("theme-organisations-by-region")
+def test_theme_organisations_by_region(runner, G):
+    def expected(key):
+        rows = []
+        for t in lookup(G, key, {"theme"}):
+            in_region = defaultdict(set)
+            for o in linked(G, t, "WORKS_IN", out=False):
+                regions = {name_of(G, r) for r in linked(G, o, "LOCATED_IN") if G.nodes[r]["kind"] == "region"}
+                for region in regions or {"(no region stated)"}:
+                    in_region[region].add(o)
+            for region, orgs in in_region.items():
+                orgs = by_name(G, orgs)
+                rows.append(
+                    {
+                        "theme": name_of(G, t),
+                        "region": region,
+                        "organisations": len(orgs),
+                        "names": [name_of(G, o) for o in orgs],
+                        "kinds": [G.nodes[o]["kind"] for o in orgs],
+                    }
+                )
+        return rows
+
+    def order(r):
+        return r["region"]
+
+    example = expected(example_params("theme-organisations-by-region")["theme"])
+    assert len(example) > 1
+    assert_rows(run(runner, "theme-organisations-by-region"), example, order)
+    for t, d in G.nodes(data=True):
+        if d["kind"] == "theme":
+            for key in (t, d["name"].upper(), *d["aliases"]):
+                assert_rows(run(runner, "theme-organisations-by-region", theme=key), expected(key), order)
+
+
+@compares("without-national-reach")
+def test_without_national_reach(runner, G):
+    country = example_params("without-national-reach")["country"]
+    expected = [
+        {
+            "id": c,
+            "organisation": name_of(G, c),
+            "kind": G.nodes[c]["kind"],
+            "serves": names(G, linked(G, c, "SERVES")),
+            "located_in": names(G, linked(G, c, "LOCATED_IN")),
+        }
+        for c in cluster_ids(G)
+        if G.nodes[c].get("national") is not True and country not in linked(G, c, "SERVES")
+    ]
+    assert 0 < len(expected) < len(cluster_ids(G))
+    assert_rows(run(runner, "without-national-reach"), expected, lambda r: r["organisation"])
+
+
+# -- GDS node similarity: the overlap signals' Jaccard ---------------------------------------
+
+SIMILARITY_SIGNALS = ("members", "partners")
+
+
+def test_the_similarity_signals_are_the_ones_the_query_supports():
+    """If gds-node-similarity learns another signal, its comparison below must cover it too."""
+    (signal,) = [p for p in LIBRARY["gds-node-similarity"].params if p.name == "signal"]
+    assert set(re.findall(r"\w+", signal.description)) & set(SIGNALS) == set(SIMILARITY_SIGNALS)
+    assert signal.default in SIMILARITY_SIGNALS
+
+
+def top_k(similarity: dict, k: int, cutoff: float) -> tuple[set, set]:
+    """The pairs GDS's topK must give (``must``) and those it may give (ties at the k-th place, or at the cutoff).
+
+    GDS keeps, for each organisation, its ``k`` most similar ones at or above ``cutoff``;
+    a pair is reported when either end keeps it.
+    """
+    candidates = {p: s for p, s in similarity.items() if s >= cutoff - EPS}
+    by_node = defaultdict(list)
+    for (a, b), s in candidates.items():
+        by_node[a].append(s)
+        by_node[b].append(s)
+    must, may = set(), set()
+    for (a, b), s in candidates.items():
+        places = [(sum(x > s + EPS for x in by_node[n]), sum(x >= s - EPS for x in by_node[n])) for n in (a, b)]
+        if s >= cutoff + EPS and any(tied_or_better <= k for _, tied_or_better in places):
+            must.add((a, b))
+        elif any(better < k for better, _ in places):
+            may.add((a, b))
+    return must, may
+
+
+SIMILARITY_CASES = [
+    pytest.param({}, id="example"),
+    *(pytest.param({"signal": s}, id=f"{s}-example-top-k") for s in SIMILARITY_SIGNALS),
+    *(
+        pytest.param(
+            {
+                "signal": s,
+                "top_k": default("gds-node-similarity", "top_k"),
+                "cutoff": default("gds-node-similarity", "cutoff"),
+            },
+            id=f"{s}-defaults",
+        )
+        for s in SIMILARITY_SIGNALS
+    ),
+    *(pytest.param({"signal": s, "top_k": 1000, "cutoff": 1e-9}, id=f"{s}-every-pair") for s in SIMILARITY_SIGNALS),
+]
+
+
+@compares("gds-node-similarity")
+@pytest.mark.parametrize("params", SIMILARITY_CASES)
+def test_gds_similarity_is_the_overlap_signals_jaccard(runner, G, gds, params):
+    p = {**example_params("gds-node-similarity"), **params}
+    signal, k, cutoff = p["signal"], int(p["top_k"]), float(p["cutoff"])
+    jaccard = {(o["a"], o["b"]): o["signals"][signal]["jaccard"] for o in pairwise_overlaps(G, signals=[signal])}
+    must, may = top_k(jaccard, k, cutoff)
+    assert must
+    rows = run(runner, "gds-node-similarity", **params)
+    got = {(r["a"], r["b"]) for r in rows}
+    assert len(got) == len(rows)
+    assert must <= got
+    assert got - must <= may
+    if not may:
+        assert got == must
+    for r in rows:
+        assert (r["a_name"], r["b_name"]) == (name_of(G, r["a"]), name_of(G, r["b"]))
+        assert r["similarity"] == pytest.approx(jaccard[(r["a"], r["b"])], abs=EPS), (r["a"], r["b"])
+    assert [(-r["similarity"], r["a"], r["b"]) for r in rows] == sorted(
+        (-r["similarity"], r["a"], r["b"]) for r in rows
     )
-    rows = run(runner, "proposal-evidence", proposal="p-test")
-    assert [(r["anchor"], r["quote"]) for r in rows] == [(G.nodes[a]["name"], G.nodes[a]["quote"])]
-    assert sorted(rows[0]["members"]) == sorted([G.nodes[a]["name"], G.nodes[b]["name"]])
 
 
-def test_gds_queries_drop_their_projection(runner):
-    try:
-        store.ensure_gds(runner)
-    except StoreUnavailable as err:
-        pytest.skip(str(err))
+def test_gds_queries_drop_their_projection(runner, gds, written):
     for name in ("gds-node-similarity", "gds-leiden"):
         run(runner, name, graph="ecosystem-live-test")
         present = runner.run("RETURN gds.graph.exists($g) AS present", {"g": "ecosystem-live-test"}, write=False)
         assert present == [{"present": False}]
 
 
-def test_write_back_command(runner):
-    from click.testing import CliRunner
-
-    from ecosystem import cli_neo4j
-
-    result = CliRunner().invoke(cli_neo4j.neo4j, ["write-back"])
-    assert result.exit_code == 0, result.output
-    n = int(result.output.split(" and ")[-1].split()[0])
-    assert len(run(runner, "proposals")) == n
+# -- write-back: what is read back equals the embedded results -----------------------------
 
 
-def test_written_back_overlaps_are_the_embedded_ones(runner, G):
-    from ecosystem.overlap import pairwise_overlaps
-
-    test_write_back_command(runner)
-    expected = pairwise_overlaps(G)[:10]
-    rows = run(runner, "overlaps-top", limit=10)
-    assert [(r["a"], r["b"]) for r in rows] == [(p["a"], p["b"]) for p in expected]
-    assert [r["score"] for r in rows] == pytest.approx([p["score"] for p in expected])
+def test_write_back_round_trip(runner, G, embedded):
+    """store.write_* replace earlier results, and the queries read exactly what was written."""
+    a, b, *_ = cluster_ids(G)
     try:
-        store.ensure_gds(runner)
-    except StoreUnavailable as err:
-        pytest.skip(str(err))
-    clusters = set(cluster_ids(G))
-    for row in run(runner, "gds-leiden"):
-        assert {n for n in clusters if G.nodes[n]["name"] in row["members"]}, row
+        signals = {"members": {"shared": 3, "jaccard": 0.5, "containment_ab": 0.75, "containment_ba": 0.6}}
+        store.write_overlaps(runner, [{"a": b, "b": a, "score": 0.5, "signals": signals}])
+        store.write_overlaps(runner, [{"a": a, "b": b, "score": 0.7, "signals": signals}])  # replaces
+        rows = run(runner, "overlaps-top", limit=10)
+        assert rows == [
+            {
+                "a": a,
+                "a_name": name_of(G, a),
+                "b": b,
+                "b_name": name_of(G, b),
+                "score": 0.7,
+                "signals": [
+                    "members_containment_ab=0.75",
+                    "members_containment_ba=0.6",
+                    "members_jaccard=0.5",
+                    "members_shared=3",
+                ],
+            }
+        ]
+
+        store.write_communities(
+            runner, [{"entity": a, "community": 0, "method": "test"}, {"entity": b, "community": 0, "method": "test"}]
+        )
+        rows = run(runner, "community-members", community="0", method="test")
+        assert rows == [
+            {"method": "test", "community": "0", "id": n, "name": name_of(G, n), "kind": G.nodes[n]["kind"]}
+            for n in by_name(G, [a, b])
+        ]
+
+        evidence = {"doc": G.nodes[a]["doc"], "quote": G.nodes[a]["quote"], "start": a, "end": b, "type": "X"}
+        store.write_proposals(
+            runner,
+            [
+                {
+                    "id": "p-test",
+                    "rank": 1,
+                    "score": 0.9,
+                    "anchor": a,
+                    "rationale": "test",
+                    "members": [{"id": a, "name": ""}, {"id": b, "name": ""}],
+                    "hubs": [{"id": a, "serves": []}],
+                    "evidence": [evidence],
+                }
+            ],
+        )
+        rows = run(runner, "proposal-evidence", proposal="p-test")
+        assert rows == [
+            {
+                "proposal": "p-test",
+                "rank": 1,
+                "score": 0.9,
+                "rationale": "test",
+                "members": names(G, [a, b]),
+                "anchor": name_of(G, a),
+                "hubs": [f"{name_of(G, a)} (serves )"],
+                "fact": "X",
+                "from_id": a,
+                "to_id": b,
+                "doc": evidence["doc"],
+                "quote": evidence["quote"],
+            }
+        ]
+    finally:  # leave the written-back results as the other tests expect them
+        runner.run("MATCH (c:Community {method: 'test'}) DETACH DELETE c", {}, write=True)
+        write_back(runner, embedded)
+
+
+def test_write_back_command(written):
+    communities = written["communities"][WRITE_BACK_METHOD]
+    assert written["output"] == (
+        f"wrote {len(written['pairs'])} OVERLAPS, {len(communities)} {WRITE_BACK_METHOD} communities "
+        f"({sum(map(len, communities.values()))} memberships) and {len(written['proposals'])} proposals\n"
+    )
+
+
+def overlap_properties(pair: dict) -> dict:
+    """The properties write_overlaps puts on a pair's OVERLAPS relationship."""
+    return {"score": pair["score"]} | {
+        f"{signal}_{field}": v for signal, fields in pair["signals"].items() for field, v in fields.items()
+    }
+
+
+def test_written_back_overlaps_are_the_embedded_ones(runner, written):
+    rows = runner.run(
+        "MATCH (a:Entity)-[o:OVERLAPS]->(b:Entity) RETURN a.id AS a, b.id AS b, properties(o) AS props ORDER BY a, b",
+        {},
+        write=False,
+    )
+    expected = sorted(written["pairs"], key=lambda p: (p["a"], p["b"]))
+    assert len(expected) > 10
+    assert {s for p in expected for s in p["signals"]} == set(SIGNALS)
+    assert [(r["a"], r["b"]) for r in rows] == [(p["a"], p["b"]) for p in expected]
+    for r, p in zip(rows, expected):
+        assert r["props"] == approx_floats(overlap_properties(p)), (p["a"], p["b"])
+
+
+def test_written_back_communities_are_the_embedded_ones(runner, written):
+    rows = runner.run(
+        "MATCH (c:Community) "
+        "RETURN c.method AS method, c.id AS id, COLLECT { MATCH (c)<-[:IN_COMMUNITY]-(e) RETURN e.id ORDER BY e.id } AS ids",
+        {},
+        write=False,
+    )
+    expected = {(m, c): sorted(ms) for m, groups in written["communities"].items() for c, ms in groups.items()}
+    assert any(len(ms) > 1 for ms in expected.values())
+    assert len(rows) == len(expected)
+    assert {(r["method"], r["id"]): r["ids"] for r in rows} == expected
+
+
+def test_written_back_proposals_are_the_embedded_ones(runner, written):
+    rows = runner.run(
+        "MATCH (p:Proposal) "
+        "RETURN p.id AS id, p.rank AS rank, p.score AS score, p.rationale AS rationale, "
+        "COLLECT { MATCH (p)-[:PROPOSES_MEMBER]->(m) RETURN m.id ORDER BY m.id } AS members, "
+        "COLLECT { MATCH (p)-[:PROPOSES_ANCHOR]->(a) RETURN a.id } AS anchors, "
+        "COLLECT { MATCH (p)-[h:PROPOSES_HUB]->(e) RETURN {id: e.id, serves: h.serves} ORDER BY e.id } AS hubs, "
+        "p.evidence_docs AS docs, p.evidence_quotes AS quotes, p.evidence_types AS types, "
+        "p.evidence_starts AS starts, p.evidence_ends AS ends "
+        "ORDER BY rank",
+        {},
+        write=False,
+    )
+    proposals = written["proposals"]
+    assert proposals and any(p["hubs"] for p in proposals) and all(p["evidence"] for p in proposals)
+
+    def column(p, key):
+        return ["" if e[key] is None else str(e[key]) for e in p["evidence"]]
+
+    expected = [
+        {
+            "id": p["id"],
+            "rank": p["rank"],
+            "score": pytest.approx(p["score"], abs=EPS),
+            "rationale": p["anchor"]["why"],
+            "members": sorted(m["id"] for m in p["members"]),
+            "anchors": [p["anchor"]["id"]],
+            "hubs": sorted(({"id": h["id"], "serves": h["serves"]} for h in p["hubs"]), key=lambda h: h["id"]),
+            "docs": column(p, "doc"),
+            "quotes": column(p, "quote"),
+            "types": column(p, "type"),
+            "starts": column(p, "start"),
+            "ends": column(p, "end"),
+        }
+        for p in proposals
+    ]
+    assert rows == expected
+
+
+# -- the queries on the written-back results ------------------------------------------------
+
+
+def parse_signals(signals: list[str]) -> dict:
+    """overlaps-top's ``key=value`` strings as a dict of numbers."""
+    pairs = [s.split("=", 1) for s in signals]
+    return {k: int(v) if k.endswith("_shared") else float(v) for k, v in pairs}
+
+
+@compares("overlaps-top")
+def test_overlaps_top(runner, G, written):
+    example = int(example_params("overlaps-top")["limit"])
+    assert len(written["pairs"]) > example
+    for limit in (example, len(written["pairs"]) + 1):
+        rows = run(runner, "overlaps-top", limit=limit)
+        expected = written["pairs"][:limit]  # by score descending, then a, b: the query's order
+        assert [(r["a"], r["a_name"], r["b"], r["b_name"]) for r in rows] == [
+            (p["a"], name_of(G, p["a"]), p["b"], name_of(G, p["b"])) for p in expected
+        ]
+        assert [r["score"] for r in rows] == pytest.approx([p["score"] for p in expected], abs=EPS)
+        for r, p in zip(rows, expected):
+            assert r["signals"] == sorted(r["signals"])
+            signals = {k: v for k, v in overlap_properties(p).items() if k != "score"}
+            assert parse_signals(r["signals"]) == approx_floats(signals), (p["a"], p["b"])
+
+
+@compares("communities")
+def test_communities(runner, G, written):
+    def expected(method):
+        return [
+            {
+                "method": m,
+                "community": c,
+                "size": len(members),
+                "cluster_organisations": names(G, members),
+            }
+            for m, groups in written["communities"].items()
+            if method in ("", m)
+            for c, members in groups.items()
+        ]
+
+    def order(r):
+        return r["method"], -r["size"], r["community"]
+
+    example = example_params("communities")["method"]
+    assert expected(example)
+    assert_rows(run(runner, "communities"), expected(example), order)
+    for method in ("", *written["communities"]):
+        assert_rows(run(runner, "communities", method=method), expected(method), order)
+
+
+@compares("community-members")
+def test_community_members(runner, G, written):
+    def expected(community, method):
+        return [
+            {"method": m, "community": c, "id": n, "name": name_of(G, n), "kind": G.nodes[n]["kind"]}
+            for m, groups in written["communities"].items()
+            if method in ("", m)
+            for c, members in groups.items()
+            if c == community
+            for n in members
+        ]
+
+    def order(r):
+        return r["method"], r["kind"], r["name"]
+
+    example = example_params("community-members")
+    assert len(expected(**example)) > 1
+    assert_rows(run(runner, "community-members"), expected(**example), order)
+    for m, groups in written["communities"].items():
+        for c in groups:
+            for method in (m, ""):
+                assert_rows(run(runner, "community-members", community=c, method=method), expected(c, method), order)
+
+
+def proposal_summary(G, p) -> dict:
+    """The columns proposals and proposal-evidence share, as write_proposals stores them."""
+    return {
+        "proposal": p["id"],
+        "rank": p["rank"],
+        "score": pytest.approx(p["score"], abs=EPS),
+        "rationale": p["anchor"]["why"],
+        "members": names(G, [m["id"] for m in p["members"]]),
+    }
+
+
+@compares("proposals")
+def test_proposals(runner, G, written):
+    expected = [
+        proposal_summary(G, p) | {"anchor": [name_of(G, p["anchor"]["id"])], "quotes": len(p["evidence"])}
+        for p in written["proposals"]
+    ]
+    assert len(expected) > 1
+    assert run(runner, "proposals") == expected
+
+
+@compares("proposal-evidence")
+def test_proposal_evidence(runner, G, written):
+    def expected(p):
+        row = proposal_summary(G, p) | {
+            "anchor": name_of(G, p["anchor"]["id"]),
+            "hubs": sorted(f"{name_of(G, h['id'])} (serves {', '.join(h['serves'])})" for h in p["hubs"]),
+        }
+        facts = [
+            {"fact": e["type"], "from_id": e["start"], "to_id": e["end"], "doc": e["doc"], "quote": e["quote"]}
+            for e in p["evidence"]
+        ]
+        return [row | f for f in facts] or [row | dict.fromkeys(("fact", "from_id", "to_id", "doc", "quote"))]
+
+    def got(**params):
+        return [r | {"hubs": sorted(r["hubs"])} for r in run(runner, "proposal-evidence", **params)]  # any order
+
+    proposals = {p["id"]: p for p in written["proposals"]}
+    example = proposals[example_params("proposal-evidence")["proposal"]]
+    assert example["hubs"] and example["evidence"]
+    assert got() == expected(example)
+    for pid, p in proposals.items():
+        assert got(proposal=pid) == expected(p)
+
+
+# -- GDS Leiden against the embedded communities --------------------------------------------
+
+TOP_PAIRS = 5
+
+
+@compares("gds-leiden")
+@pytest.mark.parametrize("params", [pytest.param({}, id="example"), pytest.param({"gamma": 1.0}, id="gamma-1")])
+def test_gds_leiden_agrees_with_the_embedded_communities(runner, G, gds, written, params):
+    """GDS's Leiden on the written-back overlaps groups the strongest pairs as the embedded analysis does.
+
+    The partitions need not be equal: GDS's Leiden is another algorithm and implementation
+    than the embedded Louvain (NetworkX) or Leiden (leidenalg), with its own random order and
+    tie breaking, so where two partitions score alike either may come out. What must hold:
+    the rows form a partition of the organisations into named, sorted groups; each group is
+    connected in the embedded overlap projection (pairs above min_score), since Leiden
+    guarantees connected communities and GDS projects exactly those pairs (so an
+    organisation without such a pair is in no group); and each of the strongest pairs that
+    the embedded partition at the same resolution puts together is together in GDS too.
+    """
+    gamma = float({**example_params("gds-leiden"), **params}["gamma"])
+    P = written["projection"]
+    rows = run(runner, "gds-leiden", **params)
+    ids = {name_of(G, n): n for n in P}
+    assert all(r["size"] == len(r["members"]) > 1 and r["members"] == sorted(r["members"]) for r in rows)
+    assert [(-r["size"], r["members"][0]) for r in rows] == sorted((-r["size"], r["members"][0]) for r in rows)
+    groups = [[ids[m] for m in r["members"]] for r in rows]
+    grouped = [n for g in groups for n in g]
+    assert len(grouped) == len(set(grouped))
+    for g in groups:
+        assert nx.is_connected(P.subgraph(g)), g
+
+    embedded = partition_communities(P, method=WRITE_BACK_METHOD, resolution=gamma)
+    in_embedded = {n: c for c, members in embedded.items() for n in members}
+    in_gds = {n: i for i, g in enumerate(groups) for n in g}
+    strongest = [p for p in written["pairs"] if p["score"] > MIN_SCORE][:TOP_PAIRS]
+    together = [(p["a"], p["b"]) for p in strongest if in_embedded[p["a"]] == in_embedded[p["b"]]]
+    assert together
+    assert [(a, b) for a, b in together if a not in in_gds or in_gds.get(a) != in_gds.get(b)] == []
