@@ -1,0 +1,71 @@
+"""The local Neo4j's set-up, without starting one (tests/test_neo4j_*.py start it)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ecosystem import localneo4j
+from ecosystem.cli import cli
+from ecosystem.errors import LocalServerError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_docker_compose_runs_the_version_the_pom_pins():
+    image = re.search(r"image: neo4j:(\S+)-community", (ROOT / "docker-compose.yml").read_text()).group(1)
+    assert image == localneo4j.coordinates()["neo4j"]
+    assert localneo4j.coordinates()["neo4j"].startswith("5.26.")  # the LTS that runs on Java 17
+    assert localneo4j.coordinates()["gds"].startswith("2.13.")  # the GDS line for 5.26
+
+
+def test_the_cache_is_outside_the_checkout_and_keyed_by_the_pom(monkeypatch, tmp_path):
+    monkeypatch.delenv("ECOSYSTEM_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert localneo4j.cache_dir() == tmp_path / "cluster-ecosystem"
+    monkeypatch.setenv("ECOSYSTEM_CACHE", str(tmp_path / "elsewhere"))
+    assert localneo4j.instance_dir("tests") == tmp_path / "elsewhere" / "instances" / "tests"
+    dist = localneo4j._dist_dir()
+    other = tmp_path / "pom.xml"
+    other.write_text(localneo4j.POM.read_text().replace("<gds.version>", "<!-- changed --><gds.version>"))
+    assert localneo4j._dist_dir(other) != dist and dist.name.startswith(f"neo4j-{localneo4j.coordinates()['neo4j']}-")
+
+
+@pytest.mark.parametrize("name", ["../x", "Default", "", "a b"])
+def test_server_names_are_plain(name):
+    with pytest.raises(LocalServerError, match="server name"):
+        localneo4j.instance_dir(name)
+
+
+def test_without_java_or_maven_it_says_what_is_missing(monkeypatch, tmp_path):
+    monkeypatch.setenv("ECOSYSTEM_CACHE", str(tmp_path))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # neither java nor mvn
+    assert localneo4j.missing_tools() == "no Java found (install Java 17 or 21, or set JAVA_HOME)"
+    result = CliRunner().invoke(cli, ["neo4j", "server", "start"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: cannot run a local Neo4j: no Java found (install Java 17 or 21, or set JAVA_HOME)"
+    with pytest.raises(LocalServerError, match=r"Maven \(mvn\) is needed once"):
+        localneo4j.install()
+
+
+def test_an_old_java_is_refused(monkeypatch, tmp_path):
+    java = tmp_path / "java"
+    java.write_text('#!/bin/sh\necho \'openjdk version "11.0.2" 2019-01-15\' >&2\n')
+    java.chmod(0o755)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert localneo4j.java_version() == 11
+    assert localneo4j.missing_tools() == "Java 11 found; Neo4j 5.26 needs Java 17 or 21 (set JAVA_HOME)"
+
+
+def test_stopping_or_asking_for_a_server_that_never_ran(monkeypatch, tmp_path):
+    monkeypatch.setenv("ECOSYSTEM_CACHE", str(tmp_path))
+    assert localneo4j.stop("never") is False
+    assert localneo4j.server_status("never")["running"] is False
+    result = CliRunner().invoke(cli, ["neo4j", "server", "env", "--name", "never"])
+    assert result.exit_code == 1
+    assert "the local Neo4j 'never' is not running: ecosystem neo4j server start --name never" in result.output
