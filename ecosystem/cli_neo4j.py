@@ -201,9 +201,16 @@ def load(seeds_dir, as_of, wipe, batch_size, uri, user, password, database):
         result = store.load_graph(runner, G, batch_size=batch_size, wipe=wipe)
         where = f"{runner.uri} (database {runner.database})"
     wiped = f"deleted {result['deleted']} nodes, then " if wipe else ""
+    c = result["changes"]
+    changed = (
+        f"; {c['nodes_created']} nodes and {c['relationships_created']} relationships created, "
+        f"{c['properties_set']} properties set"
+        if c
+        else ""
+    )
     click.echo(
         f"{wiped}loaded {result['nodes']} nodes and {result['relationships']} relationships into {where} "
-        f"in {result['statements']} statements"
+        f"in {result['statements']} statements, one transaction{changed}"
     )
 
 
