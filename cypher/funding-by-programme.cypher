@@ -10,6 +10,6 @@ WITH funder, recipient, collect(DISTINCT f.doc) AS docs
 ORDER BY recipient.name
 WITH funder, collect(recipient.name) AS recipients, collect(recipient.kind) AS recipient_kinds, collect(docs) AS recipient_docs
 RETURN funder.id AS id, funder.name AS name, funder.kind AS kind, funder.subtype AS subtype,
-       COLLECT { MATCH (op:Entity)-[:OPERATES]->(funder) RETURN op.name ORDER BY op.name } AS operated_by,
+       COLLECT { MATCH (op:Entity)-[:OPERATES]->(funder) RETURN DISTINCT op.name ORDER BY op.name } AS operated_by,
        size(recipients) AS recipient_count, recipients, recipient_kinds, recipient_docs
 ORDER BY kind = 'programme' DESC, recipient_count DESC, name
