@@ -69,3 +69,17 @@ def test_stopping_or_asking_for_a_server_that_never_ran(monkeypatch, tmp_path):
     result = CliRunner().invoke(cli, ["neo4j", "server", "env", "--name", "never"])
     assert result.exit_code == 1
     assert "the local Neo4j 'never' is not running: ecosystem neo4j server start --name never" in result.output
+
+
+@pytest.mark.neo4j
+def test_a_server_that_cannot_start_shows_the_end_of_its_log():
+    why = localneo4j.missing_tools()
+    if why:
+        pytest.skip(f"the local server cannot run here: {why}")
+    with pytest.raises(LocalServerError) as info:
+        localneo4j.start("tests-too-small", heap="24m", pagecache="8m", timeout=90)
+    message = str(info.value)
+    assert message.startswith(("Neo4j did not start", "Neo4j stopped while starting"))
+    assert "last lines of" in message and "java.lang.OutOfMemoryError: Java heap space" in message
+    assert localneo4j.server_status("tests-too-small")["running"] is False
+    localneo4j.stop("tests-too-small", delete=True)
