@@ -41,6 +41,17 @@ def _connection_options(fn):
     return fn
 
 
+def _imports_options(fn):
+    """Add --imports/--no-imports and --home, as the other graph commands have them."""
+    fn = click.option(
+        "--home", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="ECOSYSTEM_HOME",
+        help="Import store (default $ECOSYSTEM_HOME or the per-user data directory).",
+    )(fn)  # fmt: skip
+    return click.option(
+        "--imports/--no-imports", default=True, show_default=True, help="Include the datasets imported with `ecosystem import`."
+    )(fn)
+
+
 def _connect(uri=None, user=None, password=None, database=None) -> store.Neo4jRunner:
     """Open a runner on the server (tests replace this with a RecordingRunner)."""
     return store.Neo4jRunner(uri, user, password, database)
@@ -132,6 +143,7 @@ def server_stop(name, delete):
 @server.command("status")
 @_server_name
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@fail_cleanly
 def server_status(name, fmt):
     """Say whether the local server runs, where, which versions, and where its log is.
 
@@ -174,18 +186,20 @@ def server_env(name):
 @click.option(
     "--wipe",
     is_flag=True,
-    help="Delete every Entity, Community and Proposal node first. Without it the load only adds "
-    "and updates: facts removed from the seeds stay in the database.",
+    help="Make the database the graph: delete the entities, facts and properties it does not have, and "
+    "every written-back result. Without it the load only adds and updates: facts removed from the seeds stay.",
 )
 @click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True, help="Rows per statement.")
+@_imports_options
 @_connection_options
 @fail_cleanly
-def load(seeds_dir, as_of, wipe, batch_size, uri, user, password, database):
+def load(seeds_dir, as_of, wipe, batch_size, imports, home, uri, user, password, database):
     """Load the evidence graph into Neo4j (MERGE: loading twice gives the same graph).
 
     Applies cypher/schema.cypher (constraints, indexes), then writes every entity with
     the label Entity plus its kind's labels, and every fact as a relationship keyed by its
-    fact id, each with its provenance (doc, doc_year, quote).
+    fact id, each with its provenance (doc, doc_year, quote; dataset, file, row for
+    imported rows). All in one transaction: a load that fails leaves the database as it was.
 
     \b
     Example:
@@ -196,7 +210,7 @@ def load(seeds_dir, as_of, wipe, batch_size, uri, user, password, database):
         # MERGE only adds and updates: ended organisations, later facts and folded names
         # already in the database would stay, mixing two landscapes.
         raise click.UsageError("--as-of needs --wipe: loaded over another graph, the landscape of one year would mix with it")
-    G = build_graph(seeds_dir, as_of=as_of)
+    G = build_graph(seeds_dir, as_of=as_of, imports=imports, home=home)
     with _connect(uri, user, password, database) as runner:
         result = store.load_graph(runner, G, batch_size=batch_size, wipe=wipe)
         where = f"{runner.uri} (database {runner.database})"
@@ -237,9 +251,10 @@ def load(seeds_dir, as_of, wipe, batch_size, uri, user, password, database):
     show_default=True,
     help="Community method (as `ecosystem propose`); auto takes Leiden when igraph and leidenalg are installed.",
 )
+@_imports_options
 @_connection_options
 @fail_cleanly
-def write_back(seeds_dir, as_of, min_score, method, uri, user, password, database):
+def write_back(seeds_dir, as_of, min_score, method, imports, home, uri, user, password, database):
     """Run the analyses and write their results into Neo4j next to the evidence.
 
     Writes every overlapping pair as OVERLAPS, the communities as Community nodes
@@ -256,7 +271,7 @@ def write_back(seeds_dir, as_of, min_score, method, uri, user, password, databas
     from .overlap import pairwise_overlaps
     from .proposals import propose
 
-    G = build_graph(seeds_dir, as_of=as_of)
+    G = build_graph(seeds_dir, as_of=as_of, imports=imports, home=home)
     if method == "auto":
         method = "leiden" if leiden_available() else "louvain"
     pairs = pairwise_overlaps(G)

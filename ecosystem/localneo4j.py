@@ -75,6 +75,7 @@ _JVM_OPTIONS = (
     "--add-opens=java.base/java.io=ALL-UNNAMED",
     "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
     "-Dlog4j2.disable.jmx=true",
+    "-XX:+ExitOnOutOfMemoryError",  # a server out of heap stops, with the error in its log
 )
 
 Echo = Callable[[str], None]
@@ -269,19 +270,21 @@ def _locked(home: Path) -> Iterator[None]:
         yield
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
+def _ports(wanted: list[int | None]) -> list[int]:
+    """The wanted ports where they are free, other free ports where not; all different."""
+    held: list[socket.socket] = []
+    try:
+        for port in wanted:
+            s = socket.socket()
+            held.append(s)
+            try:
+                s.bind(("127.0.0.1", port or 0))
+            except OSError:
+                s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in held]
+    finally:
+        for s in held:
+            s.close()
 
 
 def _read_state(home: Path) -> dict:
@@ -320,8 +323,10 @@ def _config(home: Path, dist: Path, port: int, http_port: int, heap: str, pageca
         "server.default_listen_address=127.0.0.1",
         "server.default_advertised_address=127.0.0.1",
         f"server.bolt.listen_address=127.0.0.1:{port}",
+        f"server.bolt.advertised_address=127.0.0.1:{port}",  # where Browser connects
         "server.http.enabled=true",
         f"server.http.listen_address=127.0.0.1:{http_port}",
+        f"server.http.advertised_address=127.0.0.1:{http_port}",
         "server.https.enabled=false",
         "dbms.security.auth_enabled=true",
         "dbms.usage_report.enabled=false",
@@ -343,9 +348,10 @@ def _config(home: Path, dist: Path, port: int, http_port: int, heap: str, pageca
 
 
 def _launcher(dist: Path, home: Path, *args: str, main: str = _LAUNCHER, timeout: float = 180):
-    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
     java = _java() or "java"
-    env.setdefault("JAVA_HOME", str(Path(os.path.realpath(java)).parent.parent))
+    # the launcher starts the server with $JAVA_HOME's java: make it the one checked here
+    java_home = str(Path(os.path.realpath(shutil.which(java) or java)).parent.parent)
+    env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf"), "JAVA_HOME": java_home}
     return subprocess.run(
         [java, "-cp", f"{dist / 'lib'}/*", main, *args],
         env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
@@ -353,30 +359,33 @@ def _launcher(dist: Path, home: Path, *args: str, main: str = _LAUNCHER, timeout
 
 
 def _log_tail(home: Path, lines: int = 25) -> str:
+    """The first errors and the last lines of the server's log."""
     for name in ("neo4j.log", "debug.log"):
         path = home / "logs" / name
         if path.exists():
-            tail = path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
-            return f"last lines of {path}:\n" + "\n".join("  " + line for line in tail)
+            text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            errors = [line for line in text if " ERROR " in line or "Error:" in line or "Exception:" in line][:3]
+            first = "first errors:\n" + "\n".join("  " + line for line in errors) + "\n" if errors else ""
+            return f"{first}last lines of {path}:\n" + "\n".join("  " + line for line in text[-lines:])
     return f"(no log in {home / 'logs'})"
 
 
-def _bolt_answers(settings: Settings) -> bool:
+def _bolt_answers(settings: Settings, name: str) -> bool:
     from neo4j import GraphDatabase
-    from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+    from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
     try:
         with GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password)) as driver:
             driver.verify_connectivity()
             records, _, _ = driver.execute_query("RETURN 1 AS ok", database_=settings.database)
             return records[0]["ok"] == 1
-    except (ServiceUnavailable, SessionExpired, OSError):
-        return False
     except AuthError as err:
         raise LocalServerError(
             f"the local server at {settings.uri} refused the stored password ({err.message}); "
-            "remove its folder to start afresh: ecosystem neo4j server stop --delete"
+            f"remove its folder to start afresh: ecosystem neo4j server stop --delete{_name_flag(name)}"
         ) from err
+    except (DriverError, Neo4jError, OSError):
+        return False  # not up yet (or the database is still starting)
 
 
 def start(
@@ -411,16 +420,20 @@ def start(
         state = _read_state(home)
         if _pid(home) and state.get("dist") == str(dist) and state.get("plugins", True) == plugins:
             settings = Settings(state["uri"], _USER, state["password"])
-            if _bolt_answers(settings):
+            if _bolt_answers(settings, name):
+                if (state.get("heap"), state.get("pagecache")) != (heap, pagecache):
+                    echo(
+                        f"note: it runs with heap {state.get('heap')} and page cache {state.get('pagecache')}; "
+                        f"to change them, stop it first (ecosystem neo4j server stop{_name_flag(name)})"
+                    )
                 echo(f"already running: {_describe(home, state)}")
                 return settings
         if _pid(home):
             _stop_locked(home, dist, echo)
         for sub in ("conf", "data", "logs", "run", "import", "no-plugins"):
             (home / sub).mkdir(parents=True, exist_ok=True)
-        port, http_port = (
-            state[key] if state.get(key) and _port_free(state[key]) else _free_port() for key in ("port", "http_port")
-        )
+        os.chmod(home, 0o700)  # the data, the logs and the password are the user's own
+        port, http_port = _ports([state.get("port"), state.get("http_port")])
         conf = _config(home, dist, port, http_port, heap, pagecache, plugins)
         (home / "conf" / "neo4j.conf").write_text(conf, encoding="utf-8")
         password = state.get("password")
@@ -431,7 +444,7 @@ def start(
                     f"`ecosystem neo4j server stop --delete{_name_flag(name)}`"
                 )
             password = secrets.token_urlsafe(18)
-            done = _launcher(dist, home, "dbms", "set-initial-password", password, main=_ADMIN)
+            done = _launcher(dist, home, "dbms", "set-initial-password", password, main=_ADMIN, timeout=timeout)
             if done.returncode != 0:
                 raise LocalServerError(f"neo4j-admin could not set the initial password:\n{done.stdout}{done.stderr}")
         state = {
@@ -444,15 +457,21 @@ def start(
             "browser": f"http://127.0.0.1:{http_port}/browser/",
             "password": password,
             "plugins": plugins,
+            "heap": heap,
+            "pagecache": pagecache,
         }
         _write_state(home, state)
         settings = Settings(state["uri"], _USER, password)
         began = time.monotonic()
-        done = _launcher(dist, home, "start")
+        try:
+            done = _launcher(dist, home, "start", timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _stop_locked(home, dist, _quiet)
+            raise LocalServerError(f"Neo4j's launcher did not return within {timeout:.0f} s.\n{_log_tail(home)}") from None
         if done.returncode != 0:
             raise LocalServerError(f"Neo4j did not start:\n{done.stdout}{done.stderr}\n{_log_tail(home)}")
         while True:
-            if _bolt_answers(settings):
+            if _bolt_answers(settings, name):
                 break
             if _pid(home) is None:
                 raise LocalServerError(f"Neo4j stopped while starting.\n{_log_tail(home)}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import math
 import os
 import re
 import sys
@@ -23,7 +24,14 @@ from typing import Any, NamedTuple, Protocol
 
 import networkx as nx
 from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    ConfigurationError,
+    IncompleteCommit,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 from tqdm import tqdm
 
 from .errors import QueryError, StoreUnavailable
@@ -286,7 +294,9 @@ class Neo4jRunner:
     def transaction(self):
         """One explicit write transaction for the whole block; see :meth:`Runner.transaction`."""
         self.verify()
-        with self._translated(True), self._driver.session(database=self.database) as session:
+        # the bookmarks of execute_query: a read after the load sees it, on a cluster too
+        bookmarks = self._driver.execute_query_bookmark_manager
+        with self._translated(True), self._driver.session(database=self.database, bookmark_manager=bookmarks) as session:
             with session.begin_transaction() as tx:
                 yield _TransactionRunner(self, tx)
                 tx.commit()
@@ -295,10 +305,15 @@ class Neo4jRunner:
     def _translated(self, write: bool):
         try:
             yield
+        except IncompleteCommit as err:
+            raise StoreUnavailable(
+                f"the connection to Neo4j at {self.uri} broke while committing: the transaction may or may not "
+                "have been applied; run the same command again (loads and write-backs give the same result twice)"
+            ) from err
         except (AuthError, ServiceUnavailable, SessionExpired) as err:
             raise self._unavailable(err) from err
         except Neo4jError as err:
-            if err.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError":
+            if err.code in _OUT_OF_MEMORY:
                 raise QueryError(
                     f"Neo4j ran out of transaction memory ({err.message}); the transaction was rolled back, nothing "
                     "was written. A load is one transaction: give the server more heap (local server: `ecosystem "
@@ -322,6 +337,11 @@ class Neo4jRunner:
         self.close()
 
 
+_OUT_OF_MEMORY = (
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "Neo.TransientError.General.OutOfMemoryError",
+    "Neo.ClientError.General.TransactionOutOfMemoryError",
+)
 _COUNTERS = (
     "nodes_created",
     "nodes_deleted",
@@ -413,7 +433,7 @@ def _relationship_statement(rel_type: str, *, replace: bool = False) -> str:
 # same graph again deletes and writes nothing), plus every written-back result.
 _DELETE_STALE_NODES = (
     "MATCH (n)\n"
-    "WHERE n:Community OR n:Proposal OR (n:Entity AND coalesce($kinds[n.id], '') <> n.kind)\n"
+    "WHERE n:Community OR n:Proposal OR (n:Entity AND NOT coalesce($kinds[toString(n.id)] = n.kind, false))\n"
     "DETACH DELETE n\n"
     "RETURN count(*) AS deleted"
 )
@@ -501,7 +521,12 @@ def _props(data: Mapping[str, Any], skip: Iterable[str]) -> dict:
     in the seeds and loaded again.
     """
     skip = set(skip)
-    return {k: list(v) if isinstance(v, (list, tuple)) else None if v == "" else v for k, v in data.items() if k not in skip}
+    return {k: list(v) if isinstance(v, (list, tuple)) else None if _absent(v) else v for k, v in data.items() if k not in skip}
+
+
+def _absent(v) -> bool:
+    """"" and NaN are no value (NaN would also never equal itself, and look changed at every load)."""
+    return v == "" or (isinstance(v, float) and math.isnan(v))
 
 
 def _chunks(rows: Sequence, size: int) -> Iterator[Sequence]:
@@ -632,7 +657,7 @@ def load_graph(
     total = G.number_of_nodes() + G.number_of_edges()
     show = progress and sys.stderr.isatty()
     before = Counter(getattr(runner, "counters", {}))
-    with runner.transaction() as tx, tqdm(total=total, desc="loading", unit="fact", disable=not show, file=sys.stderr) as bar:
+    with _transaction(runner) as tx, tqdm(total=total, desc="loading", unit="fact", disable=not show, file=sys.stderr) as bar:
         deleted = 0
         if wipe:
             # maps, not lists: the server looks a key up in a map without scanning
@@ -667,6 +692,13 @@ def load_graph(
 
 
 _wipe = wipe  # load_graph's ``wipe`` flag shadows the function inside it.
+
+
+def _transaction(runner: Runner):
+    """``runner.transaction()``; a runner without one runs each statement on its own (not atomic)."""
+    if hasattr(runner, "transaction"):
+        return runner.transaction()
+    return contextlib.nullcontext(runner)
 
 
 def status(runner: Runner) -> dict:
@@ -784,7 +816,7 @@ def write_overlaps(runner: Runner, pairs: Iterable[Mapping], *, batch_size: int 
         rows[(a, b)] = {"a": a, "b": b, "props": props}
     ordered = [rows[k] for k in sorted(rows)]
     _require_entities(runner, [x for r in ordered for x in (r["a"], r["b"])])
-    with runner.transaction() as tx:
+    with _transaction(runner) as tx:
         tx.run(_DELETE_OVERLAPS, {}, write=True)
         _write_batches(tx, _WRITE_OVERLAPS, ordered, batch_size)
     return len(ordered)
@@ -810,7 +842,7 @@ def write_communities(runner: Runner, memberships: Iterable[Mapping], *, batch_s
     )
     _require_entities(runner, [r["entity"] for r in rows])
     methods = sorted({r["method"] for r in rows})
-    with runner.transaction() as tx:
+    with _transaction(runner) as tx:
         if methods:
             tx.run(_DELETE_COMMUNITIES, {"methods": methods}, write=True)
         _write_batches(tx, _WRITE_COMMUNITIES, rows, batch_size)
@@ -871,7 +903,7 @@ def write_proposals(runner: Runner, proposals: Iterable[Mapping], *, batch_size:
             serves = [str(s) for s in h.get("serves", ())]
             links["PROPOSES_HUB"].append({"proposal": pid, "entity": str(h["id"]), "props": {"serves": serves}})
     _require_entities(runner, [row["entity"] for rows in links.values() for row in rows])
-    with runner.transaction() as tx:
+    with _transaction(runner) as tx:
         tx.run(_DELETE_PROPOSALS, {}, write=True)
         _write_batches(tx, _WRITE_PROPOSALS, nodes, batch_size)
         for rel_type, rows in links.items():

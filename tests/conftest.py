@@ -2,14 +2,17 @@
 
 Tests marked ``neo4j`` run against a live server (the ``neo4j_server`` fixture): the one
 ``NEO4J_URI`` names, else a local Neo4j 5.26 that the fixture starts for the session
-(``ecosystem neo4j server``, folder ``instances/tests`` of its cache) and stops at the end.
+(``ecosystem neo4j server``; one per checkout, ``tests-<hash of the checkout's path>``, so
+two checkouts testing at once do not share a database) and stops at the end.
 They skip, with the reason, only where neither is possible (no Java 17+, no Maven). With
 ``ECOSYSTEM_REQUIRE_NEO4J=1`` (``.ci/run`` sets it) a skipped live test fails the run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,8 @@ from ecosystem import localneo4j
 
 _LIVE = {"passed": 0, "failed": 0, "skipped": 0}
 _SERVER: dict[str, str] = {}
+_SKIPS: list[str] = []
+TEST_SERVER = "tests-" + hashlib.sha256(str(Path(__file__).resolve().parent.parent).encode()).hexdigest()[:8]
 
 
 @pytest.fixture(autouse=True)
@@ -35,10 +40,11 @@ def neo4j_server():
     why = localneo4j.missing_tools()
     if why:
         pytest.skip(f"no live Neo4j: NEO4J_URI is not set and the local server cannot run ({why})")
-    settings = localneo4j.start("tests", echo=lambda line: print(f"[neo4j] {line}"))
+    settings = localneo4j.start(TEST_SERVER, echo=lambda line: print(f"[neo4j] {line}"))
     _SERVER["where"] = f"local Neo4j {localneo4j.coordinates()['neo4j']} at {settings.uri}"
-    saved = {k: os.environ.get(k) for k in settings.env()}
-    os.environ.update(settings.env())
+    env = {**settings.env(), "ECOSYSTEM_TEST_SERVER": TEST_SERVER}  # the tests know it has APOC and GDS
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     try:
         yield settings.env()
     finally:
@@ -47,7 +53,7 @@ def neo4j_server():
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        localneo4j.stop("tests")
+        localneo4j.stop(TEST_SERVER)
 
 
 def pytest_runtest_logreport(report):
@@ -55,6 +61,8 @@ def pytest_runtest_logreport(report):
         return
     if report.when == "call" or (report.when == "setup" and not report.passed):
         _LIVE[report.outcome] += 1
+        if report.skipped:
+            _SKIPS.append(f"{report.nodeid}: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr}")
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -69,5 +77,6 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("ECOSYSTEM_REQUIRE_NEO4J") != "1" or session.exitstatus != 0:
         return
     if _LIVE["skipped"] or not _LIVE["passed"]:
-        print(f"\nECOSYSTEM_REQUIRE_NEO4J=1 but {_LIVE['passed']} live Neo4j tests passed, {_LIVE['skipped']} skipped")
+        print(f"\nECOSYSTEM_REQUIRE_NEO4J=1 but {_LIVE['passed']} live Neo4j tests passed, {_LIVE['skipped']} skipped:")
+        print("\n".join(f"  {line}" for line in _SKIPS[:10]))
         session.exitstatus = 1

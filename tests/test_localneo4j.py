@@ -76,10 +76,13 @@ def test_a_server_that_cannot_start_shows_the_end_of_its_log():
     why = localneo4j.missing_tools()
     if why:
         pytest.skip(f"the local server cannot run here: {why}")
-    with pytest.raises(LocalServerError) as info:
-        localneo4j.start("tests-too-small", heap="24m", pagecache="8m", timeout=90)
-    message = str(info.value)
-    assert message.startswith(("Neo4j did not start", "Neo4j stopped while starting"))
-    assert "last lines of" in message and "java.lang.OutOfMemoryError: Java heap space" in message
-    assert localneo4j.server_status("tests-too-small")["running"] is False
-    localneo4j.stop("tests-too-small", delete=True)
+    try:
+        with pytest.raises(LocalServerError) as info:
+            localneo4j.start("tests-too-small", heap="24m", pagecache="8m", timeout=90)
+        message = str(info.value)
+        assert message.startswith(("Neo4j did not start", "Neo4j stopped while starting"))
+        assert "last lines of" in message  # the server's log; the cause, from the launcher or that log:
+        assert "java.lang.OutOfMemoryError: Java heap space" in message
+        assert localneo4j.server_status("tests-too-small")["running"] is False
+    finally:
+        localneo4j.stop("tests-too-small", delete=True)

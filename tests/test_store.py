@@ -667,7 +667,7 @@ def test_neo4j_load_and_status(G, monkeypatch):
         }.get(q, [])
     )
     monkeypatch.setattr(cli_neo4j, "_connect", lambda *a, **k: r)
-    monkeypatch.setattr(cli_neo4j, "build_graph", lambda seeds, as_of: G)
+    monkeypatch.setattr(cli_neo4j, "build_graph", lambda seeds, as_of, imports, home: G)
     result = CliRunner().invoke(cli_neo4j.neo4j, ["load", "--batch-size", "2"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("loaded 4 nodes and 3 relationships into recording:// (database recording)")
@@ -763,7 +763,7 @@ def test_neo4j_write_back_writes_the_three_results(G, monkeypatch):
         fact(G, "arla", c, f"f-{c}", "MEMBER_OF")
     r = RecordingRunner()
     monkeypatch.setattr(cli_neo4j, "_connect", lambda *a, **k: r)
-    monkeypatch.setattr(cli_neo4j, "build_graph", lambda seeds, as_of: G)
+    monkeypatch.setattr(cli_neo4j, "build_graph", lambda seeds, as_of, imports, home: G)
     result = CliRunner().invoke(cli_neo4j.neo4j, ["write-back", "--method", "louvain", "--min-score", "0"])
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
