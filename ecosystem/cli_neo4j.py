@@ -78,7 +78,7 @@ def server():
     """A local Neo4j 5.26 with APOC and Graph Data Science, for machines without Docker.
 
     The first start fetches the pinned jars from Maven Central with Maven (Java 17 or 21
-    and `mvn` needed; about 140 MB, kept in ~/.cache/cluster-ecosystem), then runs the
+    and `mvn` needed; about 150 MB, kept in ~/.cache/cluster-ecosystem), then runs the
     server on 127.0.0.1 only, on a free port, with a generated password. `start` prints
     the NEO4J_* settings as shell exports on standard output.
 

@@ -220,7 +220,7 @@ def install(*, echo: Echo = _quiet, pom: Path = POM) -> Path:
     v = coordinates(pom)
     echo(
         f"fetching Neo4j {v['neo4j']} community, APOC {v['apoc']} and OpenGDS {v['gds']} from Maven Central "
-        f"with Maven ({pom.name}; about 140 MB the first time, kept in ~/.m2 and {dist})"
+        f"with Maven ({pom.name}; about 150 MB the first time, kept in ~/.m2 and {dist})"
     )
     dist.parent.mkdir(parents=True, exist_ok=True)
     tmp = dist.with_name(f".{dist.name}.{os.getpid()}.tmp")
