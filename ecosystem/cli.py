@@ -12,7 +12,7 @@ import click
 from . import graph as graph_mod
 from .cli_common import as_of_option, fail_cleanly, seeds_option, writing_to
 from .export import FORMATS, export_graph
-from .files import write_atomically
+from .files import write_output
 from .seeds import load_seeds, read_seeds, verify_quotes
 
 __all__ = ["cli"]
@@ -67,12 +67,12 @@ weight_option = click.option("--weight", "weight_pairs", multiple=True, metavar=
 
 
 def _write(text: str, output: Path | None) -> None:
-    """Write to a file atomically, or to stdout."""
-    if output is None:
+    """Write to stdout (no -o, or -o -), or to the file (see files.write_output)."""
+    if output is None or str(output) == "-":
         click.echo(text, nl=False)
         return
     with writing_to(output):
-        write_atomically(output, text.encode("utf-8"))
+        write_output(output, text.encode("utf-8"))
     click.echo(f"wrote {output}", err=True)
 
 
@@ -231,8 +231,8 @@ def _source(d: dict) -> str:
 @cli.command()
 @graph_command
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from the file's extension.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The file: .graphml, .gexf or .json.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), required=True,
+              help="The file: .graphml, .gexf or .json; - for standard output (with --format).")
 def export(G, fmt, output):
     """Export the graph as GraphML or GEXF (Gephi) or node-link JSON (every attribute).
 
@@ -241,6 +241,13 @@ def export(G, fmt, output):
         ecosystem export -o ecosystem.gexf
         ecosystem export --format graphml -o ecosystem.xml
     """
+    if str(output) == "-":
+        if fmt is None:
+            raise click.UsageError("-o - (standard output) needs --format graphml, gexf or json")
+        from .export import graph_bytes
+
+        click.echo(graph_bytes(G, fmt), nl=False)  # bytes go to the binary stream
+        return
     suffix = output.suffix.lower().lstrip(".")
     by_suffix = {"graphml": "graphml", "xml": "graphml", "gexf": "gexf", "json": "json"}.get(suffix)
     if fmt is None and by_suffix is None:
@@ -323,7 +330,8 @@ def communities(G, method, k, min_score, fmt, weight_pairs):
 @cli.command()
 @graph_command
 @click.option("--format", "fmt", type=click.Choice(["md", "markdown", "csv", "json"]), default="md", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Write to FILE instead of stdout (- is stdout).")
 @click.option("--min-score", type=float, default=0.1, show_default=True, help="Pairs at or below this overlap are not joined.")
 @click.option("--method", type=click.Choice(["louvain", "leiden", "auto"]), default="louvain", show_default=True)
 @click.option("--compare/--no-compare", default=True, show_default=True, help="Compare with the documents' recommendations (md, json).")

@@ -6,13 +6,14 @@ plot is asked for; ``cli.py`` registers it with ``cli.add_command(plot)``.
 
 from __future__ import annotations
 
-import os
+import io
 from pathlib import Path
 
 import click
 
 from .cli_common import seeds_option, writing_to
 from .errors import EcosystemError
+from .files import write_output
 from .overlap import SIGNALS
 
 __all__ = ["plot", "PLOTS"]
@@ -49,20 +50,18 @@ def _figure(
     return getattr(plots, kind)(G).figure
 
 
-def _save(fig, output: Path, dpi: int) -> None:
-    """Write the figure atomically: to a temporary file beside it, then rename."""
+def _render(fig, fmt: str, dpi: int) -> bytes:
+    """The figure as PNG or SVG bytes; the same figure gives the same bytes."""
     import matplotlib.pyplot as plt
 
-    fmt = FORMATS[output.suffix.lower()]
-    tmp = output.with_name(output.name + ".tmp")
+    out = io.BytesIO()
     # A fixed SVG id salt and no date make the same figure the same file, byte for byte.
     with plt.rc_context({"svg.hashsalt": "ecosystem"}):
         try:
-            fig.savefig(tmp, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
-            os.replace(tmp, output)
+            fig.savefig(out, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
         finally:
             plt.close(fig)
-            tmp.unlink(missing_ok=True)
+    return out.getvalue()
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -70,9 +69,9 @@ def _save(fig, output: Path, dpi: int) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     required=True,
-    help="The file to write: FILE.png or FILE.svg.",
+    help="The file to write: FILE.png or FILE.svg; - writes a PNG to standard output.",
 )
 @click.option(
     "--as-of",
@@ -117,7 +116,8 @@ def plot(kind, output, as_of, signal, proposal_ref, by, dpi, seeds_dir):
         ecosystem plot proposal --proposal 2 -o proposal-2.png
         ecosystem plot timeline --by theme -o themes.png
     """
-    if output.suffix.lower() not in FORMATS:
+    to_stdout = str(output) == "-"
+    if not to_stdout and output.suffix.lower() not in FORMATS:
         raise click.BadParameter(
             f"{output.name!r} must end in .png or .svg, e.g. {output.stem or 'figure'}.png", param_hint="-o/--output"
         )
@@ -134,6 +134,10 @@ def plot(kind, output, as_of, signal, proposal_ref, by, dpi, seeds_dir):
         fig = _figure(kind, seeds_dir=seeds_dir, as_of=as_of, signal=signal, proposal_ref=proposal_ref, by=by)
     except EcosystemError as err:
         raise click.ClickException(str(err)) from err
+    data = _render(fig, "png" if to_stdout else FORMATS[output.suffix.lower()], dpi)
+    if to_stdout:
+        click.echo(data, nl=False)  # bytes go to the binary stream
+        return
     with writing_to(output):
-        _save(fig, output, dpi)
+        write_output(output, data)
     click.echo(f"wrote {output}", err=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
 
 import networkx as nx
 
-__all__ = ["export_graph", "FORMATS"]
+from .files import write_output
+
+__all__ = ["export_graph", "graph_bytes", "FORMATS"]
 
 FORMATS = ("graphml", "gexf", "json")
 
@@ -27,32 +30,33 @@ def _flat(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 def export_graph(G: nx.MultiDiGraph, path: str | Path, fmt: str) -> Path:
     """Write G to ``path`` in ``fmt`` (graphml, gexf or json) and return the path.
 
-    The file is written to a temporary name first and moved into place, so a failed
-    export never leaves a half-written file.
+    A regular file is replaced atomically, so a failed export never leaves a half-written
+    file; a symlink writes its target, a FIFO or device is written into.
     """
+    write_output(Path(path), graph_bytes(G, fmt))
+    return Path(path)
+
+
+def graph_bytes(G: nx.MultiDiGraph, fmt: str) -> bytes:
+    """G in ``fmt`` (graphml, gexf or json), as the bytes :func:`export_graph` writes."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        if fmt == "graphml":
-            nx.write_graphml(_flat(G), tmp, encoding="utf-8")
-        elif fmt == "gexf":
-            H = _flat(G)
-            for _, d in H.nodes(data=True):
-                d["label"] = d.get("name", "")
-            # GEXF reserves an edge's "type" for directed/undirected: the relationship type
-            # travels as "relationship" and as the edge label Gephi shows.
-            for _, _, d in H.edges(data=True):
-                d["relationship"] = d["label"] = d.pop("type")
-            nx.write_gexf(H, tmp, encoding="utf-8")
-            # NetworkX stamps today's date into <meta>: leave it out, so the same graph
-            # gives the same file on any day.
-            tmp.write_bytes(re.sub(rb' lastmodifieddate="[^"]*"', b"", tmp.read_bytes(), count=1))
-        else:
-            data = nx.node_link_data(G, edges="edges")
-            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    out = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(_flat(G), out, encoding="utf-8")
+    elif fmt == "gexf":
+        H = _flat(G)
+        for _, d in H.nodes(data=True):
+            d["label"] = d.get("name", "")
+        # GEXF reserves an edge's "type" for directed/undirected: the relationship type
+        # travels as "relationship" and as the edge label Gephi shows.
+        for _, _, d in H.edges(data=True):
+            d["relationship"] = d["label"] = d.pop("type")
+        nx.write_gexf(H, out, encoding="utf-8")
+        # NetworkX stamps today's date into <meta>: leave it out, so the same graph
+        # gives the same file on any day.
+        return re.sub(rb' lastmodifieddate="[^"]*"', b"", out.getvalue(), count=1)
+    else:
+        data = nx.node_link_data(G, edges="edges")
+        return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return out.getvalue()

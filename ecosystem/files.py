@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["write_atomically"]
+__all__ = ["write_atomically", "write_output"]
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -20,6 +20,22 @@ def write_atomically(path: Path, data: bytes) -> None:
     finally:
         tmp.unlink(missing_ok=True)
     _fsync_dir(path.parent)
+
+
+def write_output(path: Path, data: bytes) -> Path:
+    """Write an output where the user points it; return where it went.
+
+    A symlink writes its target (the link stays); a FIFO or a device is written into (no
+    rename, which would replace it with a plain file); anything else is replaced
+    atomically (:func:`write_atomically`).
+    """
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file() and not target.is_dir():
+        with open(target, "wb") as f:
+            f.write(data)
+        return target
+    write_atomically(target, data)
+    return target
 
 
 def _fsync_dir(folder: Path) -> None:

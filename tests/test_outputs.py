@@ -1,0 +1,78 @@
+"""-o writes where the user points: standard output, a symlink's target, a FIFO or a device."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ecosystem import build_graph
+from ecosystem.cli import cli
+from ecosystem.export import graph_bytes
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_dash_is_standard_output():
+    assert run("propose", "-o", "-").output == run("propose").output
+    result = run("export", "--format", "json", "-o", "-", "--no-imports")
+    assert result.stdout_bytes == graph_bytes(build_graph(), "json")
+    assert run("plot", "timeline", "-o", "-").stdout_bytes.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_dash_without_a_format_says_which_to_give():
+    result = CliRunner().invoke(cli, ["export", "-o", "-"])
+    assert result.exit_code == 2 and "-o - (standard output) needs --format graphml, gexf or json" in result.output
+
+
+def test_a_symlink_writes_its_target_and_stays_a_link(tmp_path):
+    target = tmp_path / "target.md"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    run("propose", "-o", str(link))
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text(encoding="utf-8") == run("propose").output
+    run("export", "-o", str(link.with_name("graph.json")))  # a plain file is still written
+    assert link.with_name("graph.json").is_file()
+
+
+def _read_in_background(path: Path) -> tuple[threading.Thread, list[bytes]]:
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(path.read_bytes()))
+    reader.start()
+    return reader, got
+
+
+def test_a_fifo_is_written_into_not_replaced(tmp_path):
+    fifo = tmp_path / "out.md"
+    os.mkfifo(fifo)
+    reader, got = _read_in_background(fifo)
+    run("propose", "-o", str(fifo))
+    reader.join(30)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert got == [run("propose").output.encode("utf-8")]
+
+
+def test_a_device_is_written_into_not_replaced(tmp_path):
+    null = tmp_path / "null"
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a copy of /dev/null
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+    assert run("propose", "-o", str(null)).exit_code == 0
+    assert stat.S_ISCHR(null.stat().st_mode)
+
+
+def test_a_regular_file_is_replaced_whole(tmp_path):
+    out = tmp_path / "proposals.md"
+    out.write_text("x" * 10**6, encoding="utf-8")
+    run("propose", "-o", str(out))
+    assert out.read_text(encoding="utf-8") == run("propose").output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["proposals.md"]  # no temporary file left
