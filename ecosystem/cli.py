@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import graph as graph_mod
-from .cli_common import as_of_option, fail_cleanly, seeds_option, writing_to
+from .cli_common import FINITE, as_of_option, fail_cleanly, seeds_option, writing_to
 from .export import FORMATS, export_graph
 from .files import write_output
 from .seeds import load_seeds, read_seeds, verify_quotes
@@ -299,7 +299,7 @@ def overlaps(G, top, fmt, weight_pairs):
               help="kclique lets an organisation sit in several communities; leiden needs igraph and leidenalg; "
                    "auto = Leiden if installed, else Louvain.")
 @click.option("--k", type=click.IntRange(2), default=None, help="Clique size for k-clique percolation (only with --method kclique)  [default: 3]")
-@click.option("--min-score", type=float, default=0.1, show_default=True, help="Drop overlap pairs at or below this score first.")
+@click.option("--min-score", type=FINITE, default=0.1, show_default=True, help="Drop overlap pairs at or below this score first.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @weight_option
 def communities(G, method, k, min_score, fmt, weight_pairs):
@@ -332,7 +332,7 @@ def communities(G, method, k, min_score, fmt, weight_pairs):
 @click.option("--format", "fmt", type=click.Choice(["md", "markdown", "csv", "json"]), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
               help="Write to FILE instead of stdout (- is stdout).")
-@click.option("--min-score", type=float, default=0.1, show_default=True, help="Pairs at or below this overlap are not joined.")
+@click.option("--min-score", type=FINITE, default=0.1, show_default=True, help="Pairs at or below this overlap are not joined.")
 @click.option("--method", type=click.Choice(["louvain", "leiden", "auto"]), default="louvain", show_default=True)
 @click.option("--compare/--no-compare", default=True, show_default=True, help="Compare with the documents' recommendations (md, json).")
 @weight_option
@@ -363,7 +363,7 @@ def propose(G, fmt, output, min_score, method, compare, weight_pairs, seeds, as_
 @graph_command
 @click.argument("proposal", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--min-score", type=float, default=0.1, show_default=True)
+@click.option("--min-score", type=FINITE, default=0.1, show_default=True)
 def whatif(G, proposal, fmt, min_score):
     """Apply proposals (by id or rank; all when none given) and compare the landscape before and after.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import fail_cleanly
+from .cli_common import NAME, fail_cleanly
 
 __all__ = ["import_group"]
 
@@ -25,7 +25,7 @@ def _common(fn):
     """Options every importer takes: --name, --review, --seeds, --encoding, --home."""
     for option in reversed(
         [
-            click.option("--name", default=None, metavar="NAME", help="Name of the import (a slug); an import of that name is replaced."),
+            click.option("--name", type=NAME, default=None, metavar="NAME", help="Name of the import (a slug); an import of that name is replaced."),
             click.option(
                 "--review",
                 type=_file,

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import store
-from .cli_common import as_of_option, fail_cleanly, seeds_option
+from .cli_common import FINITE, as_of_option, fail_cleanly, seeds_option
 from .graph import build_graph
 
 __all__ = ["neo4j", "query"]
@@ -239,7 +239,7 @@ def load(seeds_dir, as_of, wipe, batch_size, imports, home, uri, user, password,
 )
 @click.option(
     "--min-score",
-    type=float,
+    type=FINITE,
     default=0.1,
     show_default=True,
     help="Least overlap score that links two organisations for communities and proposals.",

@@ -963,7 +963,10 @@ def _convert(value: Any, type_: str, name: str, where: str) -> int | float | str
     try:
         if type_ == "int" and isinstance(value, float):
             raise ValueError
-        return _PARAM_TYPES[type_](value)
+        converted = _PARAM_TYPES[type_](value)
+        if type_ == "float" and not math.isfinite(converted):
+            raise ValueError  # NaN compares false with everything, infinity with nothing useful
+        return converted
     except (TypeError, ValueError):
         article = "an" if type_ == "int" else "a"
         raise QueryError(f"{where}: ${name} must be {article} {type_}, not {value!r}") from None

@@ -1,4 +1,4 @@
-"""-o writes where the user points: standard output, a symlink's target, a FIFO or a device."""
+"""The CLI at its edges: -o writes where the user points (stdout, a symlink's target, a FIFO, a device); numbers are finite, names not empty."""
 
 from __future__ import annotations
 
@@ -76,3 +76,32 @@ def test_a_regular_file_is_replaced_whole(tmp_path):
     run("propose", "-o", str(out))
     assert out.read_text(encoding="utf-8") == run("propose").output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["proposals.md"]  # no temporary file left
+
+
+# -- values on the command line -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["propose"], ["whatif", "1"], ["communities"], ["neo4j", "write-back"]])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN"])
+def test_min_score_must_be_a_finite_number(command, value):
+    result = CliRunner().invoke(cli, [*command, "--min-score", value])
+    assert result.exit_code == 2
+    assert f"{value!r} is not a finite number" in result.output
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_an_import_name_cannot_be_empty(tmp_path, name):
+    members = tmp_path / "members.csv"
+    members.write_text("organisation,member\nDanish Food Cluster,Arla\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", "members", str(members), "--name", name, "--home", str(tmp_path)])
+    assert result.exit_code == 2 and "the name is empty" in result.output
+    assert not (tmp_path / "imports").exists()  # nothing stored
+
+
+def test_a_float_query_parameter_must_be_finite():
+    from ecosystem import store
+
+    query = store.query_library()["gds-leiden"]
+    for value in ("nan", "inf"):
+        with pytest.raises(store.QueryError, match=r"\$gamma must be a float"):
+            store.bind_params(query, {"gamma": value})
