@@ -23,7 +23,6 @@ atomicity costs. Prints one JSON line per graph, or a Markdown table.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -42,17 +41,13 @@ from ecosystem.graph import build_graph  # noqa: E402
 
 
 class AutoCommit:
-    """A runner whose 'transaction' is no transaction: every statement commits on its own."""
+    """A runner without ``transaction()``: load_graph then commits every statement on its own."""
 
     def __init__(self, runner):
         self.runner, self.counters = runner, runner.counters
 
     def run(self, query, params, *, write):
         return self.runner.run(query, params, write=write)
-
-    @contextlib.contextmanager
-    def transaction(self):
-        yield self
 
 
 def store_imports(data: Path, home: Path) -> None:

@@ -771,3 +771,17 @@ def test_neo4j_write_back_writes_the_three_results(G, monkeypatch):
     )
     written = {c.query for c in r.calls if c.write}
     assert {store._WRITE_OVERLAPS, store._WRITE_COMMUNITIES, store._WRITE_PROPOSALS} <= written
+
+
+def test_a_runner_without_transactions_runs_each_statement_on_its_own(G):
+    class Plain:  # only run(): the protocol's minimum before transaction() was added
+        def __init__(self):
+            self.recording = RecordingRunner()
+
+        def run(self, query, params, *, write):
+            return self.recording.run(query, params, write=write)
+
+    plain = Plain()
+    result = store.load_graph(plain, G, progress=False)
+    assert result["statements"] == len(plain.recording.calls) and plain.recording.committed == 0
+    assert result["changes"] == {}
