@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ecosystem.coparticipation import coparticipation, coparticipation_communities  # noqa: E402
-from ecosystem.imports import import_cordis  # noqa: E402
+from ecosystem.ingest import import_cordis  # noqa: E402
+from tools.coparticipation import coparticipation, coparticipation_communities  # noqa: E402
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "cordis_h2020" / "h2020_participations.csv.gz"
 

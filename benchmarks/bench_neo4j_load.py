@@ -1,4 +1,4 @@
-"""Benchmark ``ecosystem.store.load_graph`` on a real Neo4j: first load, re-load, re-load with wipe.
+"""Benchmark ``ecosystem.neo4j.load_into_neo4j`` on a real Neo4j: first load, re-load, re-load with wipe.
 
 Usage::
 
@@ -11,7 +11,7 @@ structural funds 2007-13 and 2014-20), stored into a temporary ``ECOSYSTEM_HOME`
 the ``ecosystem import`` commands. For each, ``--repeat`` times: delete everything
 (untimed), then time
 
-- ``first``: ``load_graph`` into the empty database (one transaction, all or nothing);
+- ``first``: ``load_into_neo4j`` into the empty database (one transaction, all or nothing);
 - ``reload``: the same graph again (nothing changes; the server's counters must say 0);
 - ``reload_wipe``: the same with ``wipe=True`` (deletes only what the graph lacks: nothing).
 
@@ -36,12 +36,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ecosystem import localneo4j, store  # noqa: E402
 from ecosystem.graph import build_graph  # noqa: E402
+from ecosystem.ingest import graph_with_imports  # noqa: E402
+from ecosystem.neo4j import Neo4jRunner, load_into_neo4j, start_server, status, stop_server, wipe  # noqa: E402
 
 
 class AutoCommit:
-    """A runner without ``transaction()``: load_graph then commits every statement on its own."""
+    """A runner without ``transaction()``: load_into_neo4j then commits every statement on its own."""
 
     def __init__(self, runner):
         self.runner, self.counters = runner, runner.counters
@@ -74,17 +75,17 @@ def bench(runner, G, repeat: int) -> dict:
     times = {"first": [], "reload": [], "reload_wipe": []}
     changes = {}
     for _ in range(repeat):
-        store.wipe(runner, batch_size=10_000)
-        t, _ = timed(lambda: store.load_graph(runner, G, progress=False))
+        wipe(runner, batch_size=10_000)
+        t, _ = timed(lambda: load_into_neo4j(runner, G, progress=False))
         times["first"].append(t)
-        t, result = timed(lambda: store.load_graph(runner, G, progress=False))
+        t, result = timed(lambda: load_into_neo4j(runner, G, progress=False))
         times["reload"].append(t)
         changes["reload"] = sum(result["changes"].values())
-        t, result = timed(lambda: store.load_graph(runner, G, wipe=True, progress=False))
+        t, result = timed(lambda: load_into_neo4j(runner, G, wipe=True, progress=False))
         times["reload_wipe"].append(t)
         changes["reload_wipe"] = sum(result["changes"].values())
-    store.wipe(runner, batch_size=10_000)
-    t_auto, _ = timed(lambda: store.load_graph(AutoCommit(runner), G, progress=False))
+    wipe(runner, batch_size=10_000)
+    t_auto, _ = timed(lambda: load_into_neo4j(AutoCommit(runner), G, progress=False))
     medians = {k: statistics.median(v) for k, v in times.items()}
     return {
         "nodes": G.number_of_nodes(),
@@ -108,24 +109,24 @@ def main() -> None:
 
     started = False
     if not os.environ.get("NEO4J_URI"):
-        os.environ.update(localneo4j.start("bench", heap=args.heap, echo=lambda s: print(s, file=sys.stderr)).env())
+        os.environ.update(start_server("bench", heap=args.heap, echo=lambda s: print(s, file=sys.stderr)).env())
         started = True
     results = []
     try:
-        with tempfile.TemporaryDirectory() as home, store.Neo4jRunner() as runner:
-            server = store.status(runner)["server"][0]
+        with tempfile.TemporaryDirectory() as home, Neo4jRunner() as runner:
+            server = status(runner)["server"][0]
             os.environ["ECOSYSTEM_HOME"] = home
-            graphs = [("seeds", lambda: build_graph(imports=False))]
+            graphs = [("seeds", lambda: build_graph())]
             if args.data.exists():
                 store_imports(args.data, Path(home))
-                graphs.append(("seeds + 3 imports", lambda: build_graph(imports=True)))
+                graphs.append(("seeds + 3 imports", lambda: graph_with_imports()))
             for name, build in graphs:
                 G = build()
                 results.append({"graph": name, **bench(runner, G, args.repeat)})
-            store.wipe(runner, batch_size=10_000)
+            wipe(runner, batch_size=10_000)
     finally:
         if started:
-            localneo4j.stop("bench")
+            stop_server("bench")
     machine = {
         "server": server,
         "heap": args.heap if started else "(external server)",

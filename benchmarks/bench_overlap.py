@@ -1,4 +1,4 @@
-"""Benchmark ``ecosystem.overlap_core.pairwise_overlap`` against NetworkX.
+"""Benchmark ``ecosystem.analysis.pairwise_overlap`` against NetworkX.
 
 Usage::
 
@@ -28,8 +28,8 @@ from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ecosystem.overlap_core import incidence_matrix, pairwise_overlap  # noqa: E402
-from ecosystem.synthetic import synthetic_ecosystem, synthetic_incidence  # noqa: E402
+from ecosystem.analysis import incidence_matrix, pairwise_overlap  # noqa: E402
+from tools.synthetic import synthetic_ecosystem, synthetic_incidence  # noqa: E402
 
 MB = 2**20
 

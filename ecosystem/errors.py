@@ -17,13 +17,33 @@ class EcosystemError(Exception):
     """Base class for every error this package raises on purpose."""
 
 
+def problem_lines(problems, most: int = 20, prefix: str = "") -> list[str]:
+    """One line per problem, but at most `most` of one rule in one file; then "... and N more like this".
+
+    Problems are anything with ``file`` and ``rule`` attributes that prints as a line;
+    `prefix` (the seed folder) goes before those with a file.
+    A broken 50 MB file gives a few dozen lines, not a hundred thousand.
+    """
+    lines, shown, hidden = [], {}, {}
+    for p in problems:
+        key = (p.file, p.rule)
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= most:
+            lines.append(f"{prefix if p.file else ''}{p}")
+        else:
+            if key not in hidden:
+                lines.append(key)  # where the summary goes
+            hidden[key] = hidden.get(key, 0) + 1
+    return [x if isinstance(x, str) else f"{prefix}{x[0]}: ... and {hidden[x]:,} more like this ({x[1]})" for x in lines]
+
+
 class SeedError(EcosystemError):
-    """The seed files break the model's rules; ``problems`` lists every one."""
+    """The seed files break the model's rules; ``problems`` lists every one (the message at most 20 of a kind)."""
 
     def __init__(self, problems):
         self.problems = list(problems)
         head = f"{len(self.problems)} problem(s) in the seed files"
-        super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
+        super().__init__(head + ":\n" + "\n".join(problem_lines(self.problems)))
 
 
 class UnknownEntity(EcosystemError, KeyError):
@@ -51,6 +71,13 @@ class QueryError(EcosystemError):
 
 class ImportFailed(EcosystemError):
     """An import file is malformed; nothing was imported."""
+
+
+class UnknownImport(EcosystemError, KeyError):
+    """No stored import has this name."""
+
+    def __str__(self):
+        return self.args[0]
 
 
 class LocalServerError(EcosystemError):

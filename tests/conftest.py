@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ecosystem import localneo4j
+from ecosystem.neo4j import coordinates, missing_tools, start_server, stop_server
 
 _LIVE = {"passed": 0, "failed": 0, "skipped": 0}
 _SERVER: dict[str, str] = {}
@@ -37,11 +37,11 @@ def neo4j_server():
         _SERVER["where"] = f"{os.environ['NEO4J_URI']} (NEO4J_URI)"
         yield {k: os.environ[k] for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE") if k in os.environ}
         return
-    why = localneo4j.missing_tools()
+    why = missing_tools()
     if why:
         pytest.skip(f"no live Neo4j: NEO4J_URI is not set and the local server cannot run ({why})")
-    settings = localneo4j.start(TEST_SERVER, echo=lambda line: print(f"[neo4j] {line}"))
-    _SERVER["where"] = f"local Neo4j {localneo4j.coordinates()['neo4j']} at {settings.uri}"
+    settings = start_server(TEST_SERVER, echo=lambda line: print(f"[neo4j] {line}"))
+    _SERVER["where"] = f"local Neo4j {coordinates()['neo4j']} at {settings.uri}"
     env = {**settings.env(), "ECOSYSTEM_TEST_SERVER": TEST_SERVER}  # the tests know it has APOC and GDS
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
@@ -53,7 +53,7 @@ def neo4j_server():
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        localneo4j.stop(TEST_SERVER)
+        stop_server(TEST_SERVER)
 
 
 def pytest_runtest_logreport(report):

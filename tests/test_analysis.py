@@ -8,18 +8,26 @@ import networkx as nx
 import pytest
 
 from ecosystem import build_graph, load_seeds
-from ecosystem.communities import k_clique_communities, overlap_projection, partition_communities
-from ecosystem.overlap import DEFAULT_WEIGHTS, SIGNALS, combined_score, pairwise_overlaps, signal_sets
-from ecosystem.proposals import (
+from ecosystem.analysis import (
+    DEFAULT_WEIGHTS,
+    SIGNALS,
     anchor_ranking,
     apply_proposals,
+    combined_score,
     compare_with_recommendations,
+    k_clique_communities,
     landscape_metrics,
     leagues,
+    overlap_projection,
+    pairwise_overlaps,
+    partition_communities,
     propose,
     recommendations_of,
     requirement_gaps,
+    signal_sets,
 )
+from ecosystem.analysis.requirements import firms_evidenced
+from ecosystem.output.tables import proposal_rows, proposals_markdown
 
 
 def eco():
@@ -144,7 +152,9 @@ def test_critical_mass_against_the_benchmark():
     members = [m["id"] for m in p["members"]]
     uncounted = [m for m in members if not G.nodes[m].get("members")]
     assert p["critical_mass"]["stated_members"] == 210 and len(uncounted) == 1
-    assert p["critical_mass"]["verdict"] == "within the benchmark or above it (1 of 3 members state no count)"
+    # the third states no count, but a firm is recorded as its member: at least 211
+    assert p["critical_mass"]["verdict"] == "within the benchmark or above it (counting lower bounds)"
+    assert p["critical_mass"]["at_least"] == 211
     G.nodes[uncounted[0]]["members"] = 30
     assert propose(G)["proposals"][0]["critical_mass"]["verdict"] == "within the benchmark"
     G.nodes[uncounted[0]]["members"] = 100
@@ -153,7 +163,35 @@ def test_critical_mass_against_the_benchmark():
         G.nodes[m]["members"] = 10
     assert propose(G)["proposals"][0]["critical_mass"]["verdict"] == "below the benchmark"
     del G.nodes[members[0]]["members"]
-    assert propose(G)["proposals"][0]["critical_mass"]["verdict"].startswith("unknown: the stated counts are below")
+    cm = propose(G)["proposals"][0]["critical_mass"]
+    assert cm["verdict"] == f"unknown: the {cm['at_least']} firms known are below the benchmark, but the firms recorded are a lower bound"
+    del G.nodes[members[1]]["members"]
+    G.remove_edges_from([(u, v) for u, v, t in G.edges(data="type") if t == "MEMBER_OF"])
+    assert propose(G)["proposals"][0]["critical_mass"]["verdict"] == "unknown: the 10 firms known are below the benchmark, but 2 of 3 members have neither a stated count nor firms recorded"
+
+
+def test_critical_mass_counts_the_firms_in_an_organisations_projects_as_a_lower_bound():
+    G = eco()
+    members = [m["id"] for m in propose(G)["proposals"][0]["members"]]
+    for m in members:
+        G.nodes[m]["members"] = 40
+    bare = members[0]
+    del G.nodes[bare]["members"]
+    before = firms_evidenced(G, bare)["firms"]
+    G.add_node("joint", kind="project", name="A joint project", dataset="sf", file="sf.csv", row=7, imported=True)
+    G.add_edge(bare, "joint", type="PARTICIPATES_IN")
+    for i in range(200):  # 200 firms in its project, one of them twice, and a university that is no firm
+        G.add_node(f"firm-{i}", kind="company", name=f"Firm {i}")
+        G.add_edge(f"firm-{i}", "joint", type="PARTICIPATES_IN")
+    G.add_edge("firm-0", "joint", type="PARTICIPATES_IN")
+    G.add_edge("uni", "joint", type="PARTICIPATES_IN")
+    cm = propose(G)["proposals"][0]["critical_mass"]
+    assert cm["at_least"] == 80 + before + 200 and cm["verdict"] == "above the benchmark (counting lower bounds)"
+    figure = cm["figures"][bare]
+    assert figure["figure"] == "firms recorded (lower bound)" and figure["value"] == before + 200
+    assert figure["projects"] == [{"id": "joint", "name": "A joint project", "firms": 200, "source": "sf: sf.csv row 7"}]
+    assert cm["figures"][members[1]] == {"figure": "stated member count", "value": 40}
+    assert f"`{bare}`: at least {before + 200} firms: {before} listed as members, the others in its 1 project, e.g. A joint project (200 firms; sf: sf.csv row 7)" in proposals_markdown(propose(G))
 
 
 def test_requirement_gaps():
@@ -200,7 +238,10 @@ def test_whatif_merges_and_reports():
     H = apply_proposals(G, out["proposals"])
     before, after = landscape_metrics(G), landscape_metrics(H)
     assert (before["organisations"], after["organisations"]) == (4, 2)
-    assert before["regions_per_theme"] == {"Food": 2, "Power": 0} and after["regions_per_theme"] == {"Food": 2, "Power": 0}
+    # food-a serves Danmark (national reach): the food theme covers all five regions, before and after
+    assert before["regions_per_theme"] == {"Food": 5, "Power": 0} and after["regions_per_theme"] == {"Food": 5, "Power": 0}
+    G.remove_edge("food-a", "danmark")
+    assert landscape_metrics(G)["regions_per_theme"] == {"Food": 2, "Power": 0}
     assert after["total_pairwise_overlap"] < before["total_pairwise_overlap"]
     assert "Food" in before["themes_with_several_organisations"] and "Food" not in after["themes_with_several_organisations"]
     assert H.has_edge("firm3", "food-a") and not H.has_edge("firm4", "food-a") and H.nodes["food-a"]["merged"] == ["food-b", "food-c"]
@@ -244,7 +285,7 @@ def test_sparse_overlap_matches_networkx_on_random_graphs():
 def test_proposals_on_the_seeds_are_deterministic_and_independent_of_the_recommendations(tmp_path):
     import shutil
 
-    from ecosystem.seeds import default_seeds_dir
+    from ecosystem.evidence.seeds import default_seeds_dir
 
     a = json.dumps(propose(build_graph()), sort_keys=True)
     assert a == json.dumps(propose(build_graph()), sort_keys=True)
@@ -348,3 +389,47 @@ def test_a_group_on_broad_signals_only_carries_a_caution():
     (p,) = propose(H)["proposals"]
     assert p["caution"].startswith("rests on broad signals only (themes)")
     assert "tied at" in p["anchor"]["why"] and p["anchor"]["id"] == "x"
+
+
+def test_with_chosen_signals_the_score_is_theirs_alone():
+    G = build_graph()
+    for signal in ("partners", "funders", "themes"):
+        pairs = pairwise_overlaps(G, signals=[signal])
+        assert pairs and all(p["score"] == pytest.approx(p["signals"][signal]["jaccard"]) for p in pairs)
+    two = pairwise_overlaps(G, signals=["themes", "regions"])
+    w = DEFAULT_WEIGHTS
+    for p in two[:20]:
+        expected = sum(w[s] * p["signals"].get(s, {}).get("jaccard", 0.0) for s in ("themes", "regions")) / (w["themes"] + w["regions"])
+        assert p["score"] == pytest.approx(expected)
+    with pytest.raises(ValueError, match="unknown signal"):
+        pairwise_overlaps(G, signals=["nope"])
+
+
+def test_an_organisation_of_another_kind_that_leads_the_members_projects_is_their_operator():
+    G = eco()
+    for lead, kind, projects, partner in [
+        ("park", "knowledge_institution", ["p1", "p2"], "food-b"),  # leads two with a member: operator
+        ("gts", "knowledge_institution", ["p3"], "food-b"),  # leads one: not enough
+        ("region-midtjylland", "region", ["p4", "p5"], "food-b"),  # a region runs a pool: never an operator
+        ("energy-park", "knowledge_institution", ["p6", "p7"], "energy"),  # operator of a kept-separate organisation
+    ]:
+        G.add_node(lead, kind=kind, name=lead.title())
+        for p in projects:
+            G.add_node(p, kind="project", name=p.upper(), dataset="sf", file="sf.csv", row=int(p[1]))
+            G.add_edge(lead, p, type="PARTICIPATES_IN", role="beneficiary")
+            G.add_edge(partner, p, type="PARTICIPATES_IN", role="partner")
+    result = propose(G)
+    p = next(p for p in result["proposals"] if "food-b" in {m["id"] for m in p["members"]})
+    assert [(o["id"], o["role"], o["projects"], o["for"]) for o in p["operators"]] == [("park", "operator", 2, ["food-b"])]
+    assert [e["source"] for e in p["operators"][0]["evidence"]] == ["sf: sf.csv row 1", "sf: sf.csv row 2"]
+    kept = {k["id"]: k for k in result["kept_separate"]}
+    assert "energy" in kept and kept["energy-park"]["operator"]["for"] == ["energy"]
+    assert kept["energy-park"]["why"] == "operator (leads 2 projects with Energy as partner), but they are kept separate"
+    rows = [r for r in proposal_rows(result) if r["role"] == "operator"]
+    assert [(r["member"], r["proposal"]) for r in rows] == [("park", p["id"])]
+    assert "- Park (`park`, knowledge institution): operator, leads 2 projects with Food-B as partner: P1 (sf: sf.csv row 1)" in proposals_markdown(result)
+    # a member that leads the project itself makes no operator of the others
+    G.add_edge("food-b", "p1", type="PARTICIPATES_IN", role="lead")
+    G.remove_edges_from([("food-b", "p1", k) for k, d in G.get_edge_data("food-b", "p1").items() if d["role"] == "partner"])
+    p = next(p for p in propose(G)["proposals"] if "food-b" in {m["id"] for m in p["members"]})
+    assert p["operators"] == []

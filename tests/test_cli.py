@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from ecosystem import build_graph
-from ecosystem.cli import cli
+from ecosystem.cli.main import cli
 
 HERE = Path(__file__).parent
 MINIMAL = str(HERE / "fixtures" / "minimal")

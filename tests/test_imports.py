@@ -16,14 +16,29 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from ecosystem import build_graph, geo
-from ecosystem.cli_import import import_group
-from ecosystem.coparticipation import coparticipation, coparticipation_communities
+import ecosystem.geo as geo
+from ecosystem import build_graph, files
+from ecosystem.analysis import signal_sets
+from ecosystem.cli import cli
 from ecosystem.errors import EcosystemError, ImportFailed
-from ecosystem.imports import UnknownImport, import_cordis, import_members, import_structural_funds
-from ecosystem.importstore import add_imports, list_imports, load_import, remove_import, save_import
-from ecosystem.overlap import signal_sets
-from ecosystem.resolve import ACCEPT, REVIEW, normalise_name, read_review, resolve
+from ecosystem.ingest import (
+    ACCEPT,
+    REVIEW,
+    UnknownImport,
+    add_imports,
+    import_cordis,
+    import_members,
+    import_structural_funds,
+    list_imports,
+    load_import,
+    normalise_name,
+    read_review,
+    remove_import,
+    resolve,
+    save_import,
+    write_review,
+)
+from tools.coparticipation import coparticipation, coparticipation_communities
 
 HERE = Path(__file__).parent
 FIX = HERE / "fixtures" / "imports"
@@ -150,9 +165,9 @@ def test_bad_input_names_file_line_and_column(case, G):
 
 def test_bad_input_through_the_cli_imports_nothing(tmp_path):
     home = tmp_path / "home"
-    CliRunner().invoke(import_group, ["structural-funds", str(SF_2007), "--home", str(home)])
+    CliRunner().invoke(cli, ["import", "structural-funds", str(SF_2007), "--home", str(home)])
     before = snapshot(home)
-    result = CliRunner().invoke(import_group, ["cordis", str(BAD / "truncated.csv.gz"), "--home", str(home)])
+    result = CliRunner().invoke(cli, ["import", "cordis", str(BAD / "truncated.csv.gz"), "--home", str(home)])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1
     assert "truncated.csv.gz:27:38: the gzip data ends early" in result.output
@@ -166,15 +181,15 @@ def test_the_organisations_file_in_place_of_the_participations_says_which_is_whi
 
 def test_a_file_without_rows_does_not_replace_a_stored_import(tmp_path):
     home = tmp_path / "home"
-    first = CliRunner().invoke(import_group, ["structural-funds", str(SF_2007), "--home", str(home)])
+    first = CliRunner().invoke(cli, ["import", "structural-funds", str(SF_2007), "--home", str(home)])
     assert first.exit_code == 0 and "replaced" not in first.output
     before = snapshot(home)
     header_only = tmp_path / SF_2007.name
     header_only.write_text(SF_2007.read_text(encoding="utf-8-sig").splitlines()[0] + "\n", encoding="utf-8")
-    result = CliRunner().invoke(import_group, ["structural-funds", str(header_only), "--home", str(home)])
+    result = CliRunner().invoke(cli, ["import", "structural-funds", str(header_only), "--home", str(home)])
     assert result.exit_code == 1 and "no data rows, nothing imported" in result.output
     assert snapshot(home) == before
-    again = CliRunner().invoke(import_group, ["structural-funds", str(SF_2007), "--home", str(home)])
+    again = CliRunner().invoke(cli, ["import", "structural-funds", str(SF_2007), "--home", str(home)])
     assert again.exit_code == 0 and again.output.startswith("replaced the earlier import 'structural-funds-2007-2013'")
 
 
@@ -270,8 +285,6 @@ def test_review_band_is_reported_not_merged(seeds):
 
 
 def test_review_file_fed_back(tmp_path, seeds):
-    from ecosystem.resolve import write_review
-
     first = resolve(RECORDS, seeds)
     path = write_review(first.review, tmp_path / "review.csv")
     rows = read_csv(path)
@@ -330,18 +343,16 @@ def test_save_list_load_remove(tmp_path, G):
 
 @needs_geo
 def test_a_failing_write_leaves_the_store_as_it_was(tmp_path, G, monkeypatch):
-    import ecosystem.importstore as imports
-
     save_import(import_structural_funds(SF_2007), home=tmp_path, G=G)
     before = snapshot(tmp_path)
-    real = imports._write_atomically
+    real = files.write_atomically
 
     def fail_on_manifest(path, data):
         if path.name == "manifest.json":
             raise OSError("disk full")
         real(path, data)
 
-    monkeypatch.setattr(imports, "_write_atomically", fail_on_manifest)
+    monkeypatch.setattr(files, "write_atomically", fail_on_manifest)
     with pytest.raises(OSError, match="disk full"):
         save_import(import_structural_funds(SF_2014), home=tmp_path, G=G)
     with pytest.raises(OSError, match="disk full"):  # replacing an import fails just as cleanly
@@ -507,17 +518,15 @@ def test_towns_to_municipalities(town, code):
 
 def test_every_import_command_has_help_with_an_example():
     for path in ([], ["cordis"], ["structural-funds"], ["members"]):
-        result = CliRunner().invoke(import_group, [*path, "--help"])
+        result = CliRunner().invoke(cli, ["import", *path, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, path
 
 
 @needs_geo
 def test_show_cites_imported_facts_by_file_and_row(tmp_path, monkeypatch):
-    from ecosystem.cli import cli
-
     monkeypatch.setenv("ECOSYSTEM_HOME", str(tmp_path))
     run = CliRunner().invoke
-    assert run(import_group, ["structural-funds", str(SF_2007)]).exit_code == 0
+    assert run(cli, ["import", "structural-funds", str(SF_2007)]).exit_code == 0
     result = run(cli, ["show", "AluCluster"])
     imported = [line for line in result.output.splitlines() if "(imported " in line]
     assert imported and all(re.search(r"\(imported structural-funds-2007-2013: erdf_esf_2007_2013.csv, rows? \d+", x) for x in imported)
@@ -527,19 +536,19 @@ def test_show_cites_imported_facts_by_file_and_row(tmp_path, monkeypatch):
 @needs_geo
 def test_cli_import_list_and_remove(tmp_path):
     run = CliRunner().invoke
-    result = run(import_group, ["cordis", str(PARTICIPATIONS), "--organisations", str(ORGANISATIONS), "--home", str(tmp_path)])
+    result = run(cli, ["import", "cordis", str(PARTICIPATIONS), "--organisations", str(ORGANISATIONS), "--home", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("imported cordis-h2020: ")
     assert "linked to seed entities: 0 by CVR, 0 by PIC, " in result.output
-    result = run(import_group, ["--list", "--home", str(tmp_path)])
+    result = run(cli, ["import", "--list", "--home", str(tmp_path)])
     assert result.exit_code == 0 and result.output.startswith("cordis-h2020  [cordis]")
-    result = run(import_group, ["--remove", "cordis-h2020", "--home", str(tmp_path)])
+    result = run(cli, ["import", "--remove", "cordis-h2020", "--home", str(tmp_path)])
     assert result.exit_code == 0 and result.output.startswith("removed cordis-h2020")
-    result = run(import_group, ["--remove", "cordis-h2020", "--home", str(tmp_path)])
+    result = run(cli, ["import", "--remove", "cordis-h2020", "--home", str(tmp_path)])
     assert result.exit_code == 1 and result.output == "Error: no import named 'cordis-h2020' (stored imports: none; see `ecosystem import --list`)\n"
 
 
 def test_cli_home_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("ECOSYSTEM_HOME", str(tmp_path))
-    result = CliRunner().invoke(import_group, ["--list"])
+    result = CliRunner().invoke(cli, ["import", "--list"])
     assert result.exit_code == 0 and result.output == "no imports stored\n"

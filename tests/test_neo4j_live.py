@@ -23,16 +23,34 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from ecosystem import cli_neo4j, store
-from ecosystem.communities import community_memberships, overlap_projection, partition_communities
-from ecosystem.errors import StoreUnavailable
+from ecosystem.analysis import (
+    SIGNALS,
+    community_memberships,
+    overlap_projection,
+    pairwise_overlaps,
+    partition_communities,
+    propose,
+    signal_sets,
+)
+from ecosystem.cli import neo4j as cli_neo4j
+from ecosystem.errors import QueryError, StoreUnavailable
 from ecosystem.graph import build_graph, graph_stats
-from ecosystem.overlap import SIGNALS, pairwise_overlaps, signal_sets
-from ecosystem.proposals import propose
+from ecosystem.neo4j import (
+    Neo4jRunner,
+    ensure_gds,
+    load_into_neo4j,
+    query_library,
+    run_query,
+    status,
+    wipe,
+    write_communities,
+    write_overlaps,
+    write_proposals,
+)
 
 pytestmark = pytest.mark.neo4j
 
-LIBRARY = store.query_library()
+LIBRARY = query_library()
 COMPARED: set[str] = set()  # the queries whose rows a test compares with the embedded answer
 
 MIN_SCORE = 0.1  # what `ecosystem neo4j write-back` and gds-leiden take by default
@@ -72,17 +90,17 @@ def embedded(G):
 
 @pytest.fixture(scope="module")
 def runner(neo4j_server, G):
-    with store.Neo4jRunner() as runner:
-        store.load_graph(runner, G, wipe=True, progress=False)
+    with Neo4jRunner() as runner:
+        load_into_neo4j(runner, G, wipe=True, progress=False)
         yield runner
-        store.wipe(runner)
+        wipe(runner)
 
 
 @pytest.fixture(scope="module")
 def gds(runner):
     """The GDS version; a skip only where the server truly lacks the plugin (the local one has it)."""
     try:
-        return store.ensure_gds(runner)
+        return ensure_gds(runner)
     except StoreUnavailable as err:
         if os.environ.get("ECOSYSTEM_TEST_SERVER"):
             pytest.fail(f"the local test server ships Graph Data Science, yet: {err}")
@@ -93,7 +111,7 @@ def write_back(runner, embedded) -> str:
     """Run `ecosystem neo4j write-back`, then write the Leiden communities next to its Louvain ones."""
     result = CliRunner().invoke(cli_neo4j.neo4j, ["write-back"])
     assert result.exit_code == 0, result.output
-    store.write_communities(runner, community_memberships(embedded["communities"]["leiden"], "leiden"))
+    write_communities(runner, community_memberships(embedded["communities"]["leiden"], "leiden"))
     return result.output
 
 
@@ -111,7 +129,7 @@ def example_params(name: str) -> dict[str, str]:
 
 def run(runner, name, **params):
     """Run a library query with its example parameters, changed by ``params``."""
-    return store.run_query(runner, LIBRARY[name], {**example_params(name), **params})
+    return run_query(runner, LIBRARY[name], {**example_params(name), **params})
 
 
 def default(name: str, param: str):
@@ -127,7 +145,7 @@ def cluster_ids(G):
 
 
 def value(v):
-    """A graph value as Neo4j gives it back: "" is not stored (store._props), so it reads as null."""
+    """A graph value as Neo4j gives it back: "" is not stored (load_into_neo4j sends it as null), so it reads as null."""
     return None if v == "" else v
 
 
@@ -205,10 +223,10 @@ def assert_rows(rows, expected, order, *, limit=None):
 
 
 def test_counts_match_the_embedded_graph(runner, G):
-    status = store.status(runner)
+    described = status(runner)
     stats = graph_stats(G)
-    assert status["nodes_by_kind"] == stats["nodes_by_kind"]
-    assert {t: n for t, n in status["relationships_by_type"].items() if t in stats["relationships_by_type"]} == (
+    assert described["nodes_by_kind"] == stats["nodes_by_kind"]
+    assert {t: n for t, n in described["relationships_by_type"].items() if t in stats["relationships_by_type"]} == (
         stats["relationships_by_type"]
     )
 
@@ -220,7 +238,7 @@ def test_loading_twice_gives_the_same_graph(runner, G):
         "RETURN nodes, props, label_count, count(r) AS rels, sum(size(keys(r))) AS rel_props"
     )
     before = runner.run(fingerprint, {}, write=False)
-    store.load_graph(runner, G, progress=False)
+    load_into_neo4j(runner, G, progress=False)
     assert runner.run(fingerprint, {}, write=False) == before
     assert before[0]["nodes"] == G.number_of_nodes()
     assert before[0]["rels"] == G.number_of_edges()
@@ -232,7 +250,7 @@ def test_provenance_is_on_every_node_and_relationship(runner):
 
 
 def test_read_queries_cannot_write(runner):
-    with pytest.raises(store.QueryError, match="read-only transaction"):
+    with pytest.raises(QueryError, match="read-only transaction"):
         runner.run("CREATE (:Entity {id: 'written-in-a-read'})", {}, write=False)
     assert count(runner, "MATCH (n:Entity {id: 'written-in-a-read'}) RETURN count(n) AS n") == 0
 
@@ -259,7 +277,7 @@ def test_clusters_per_region(runner, augmented):
 
 
 # The seeds record little of what some queries look for: no company is a member of anything
-# (company memberships come from a members import, ecosystem.imports), no two cluster
+# (company memberships come from a members import, ecosystem.ingest.import_members), no two cluster
 # organisations share a member, two share at most two partners, and one knowledge
 # institution is linked to a cluster organisation. These stated facts, loaded only for the
 # tests that take the `augmented` fixture and deleted after each, give those queries
@@ -317,7 +335,7 @@ def augmented(runner, G):
         facts.append(f"test-fact-{i}")
         for graph in (H, G2):
             graph.add_edge(start, end, key=facts[-1], **fact)
-    store.load_graph(runner, H, progress=False)
+    load_into_neo4j(runner, H, progress=False)
     try:
         yield G2
     finally:
@@ -725,12 +743,12 @@ def test_gds_queries_drop_their_projection(runner, gds, written):
 
 
 def test_write_back_round_trip(runner, G, embedded):
-    """store.write_* replace earlier results, and the queries read exactly what was written."""
+    """The write_* functions replace earlier results, and the queries read exactly what was written."""
     a, b, *_ = cluster_ids(G)
     try:
         signals = {"members": {"shared": 3, "jaccard": 0.5, "containment_ab": 0.75, "containment_ba": 0.6}}
-        store.write_overlaps(runner, [{"a": b, "b": a, "score": 0.5, "signals": signals}])
-        store.write_overlaps(runner, [{"a": a, "b": b, "score": 0.7, "signals": signals}])  # replaces
+        write_overlaps(runner, [{"a": b, "b": a, "score": 0.5, "signals": signals}])
+        write_overlaps(runner, [{"a": a, "b": b, "score": 0.7, "signals": signals}])  # replaces
         rows = run(runner, "overlaps-top", limit=10)
         assert rows == [
             {
@@ -748,7 +766,7 @@ def test_write_back_round_trip(runner, G, embedded):
             }
         ]
 
-        store.write_communities(
+        write_communities(
             runner, [{"entity": a, "community": 0, "method": "test"}, {"entity": b, "community": 0, "method": "test"}]
         )
         rows = run(runner, "community-members", community="0", method="test")
@@ -758,7 +776,7 @@ def test_write_back_round_trip(runner, G, embedded):
         ]
 
         evidence = {"doc": G.nodes[a]["doc"], "quote": G.nodes[a]["quote"], "start": a, "end": b, "type": "X"}
-        store.write_proposals(
+        write_proposals(
             runner,
             [
                 {
@@ -829,11 +847,11 @@ def test_written_back_overlaps_are_the_embedded_ones(runner, written):
 
 
 def test_written_back_overlaps_of_every_signal(runner, augmented, embedded):
-    """With the extra facts, pairs also share members: store.write_overlaps keeps every signal."""
+    """With the extra facts, pairs also share members: write_overlaps keeps every signal."""
     pairs = pairwise_overlaps(augmented)
     assert {s for p in pairs for s in p["signals"]} >= {"members", "partners", "collaboration", "themes"}
     try:
-        assert store.write_overlaps(runner, pairs) == len(pairs)
+        assert write_overlaps(runner, pairs) == len(pairs)
         read_back_overlaps(runner, pairs)
     finally:  # leave the written-back results as the other tests expect them
         write_back(runner, embedded)

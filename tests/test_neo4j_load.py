@@ -22,13 +22,12 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from ecosystem import localneo4j, store
-from ecosystem.cli import cli
+from ecosystem.cli.main import cli
 from ecosystem.errors import QueryError
+from ecosystem.evidence import kind_labels
 from ecosystem.graph import build_graph
-from ecosystem.imports import import_cordis, import_structural_funds
-from ecosystem.importstore import save_import
-from ecosystem.model import kind_labels
+from ecosystem.ingest import graph_with_imports, import_cordis, import_structural_funds, save_import
+from ecosystem.neo4j import Neo4jRunner, load_into_neo4j, missing_tools, start_server, stop_server
 
 pytestmark = pytest.mark.neo4j
 
@@ -37,7 +36,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 @pytest.fixture(scope="module")
 def runner(neo4j_server):
-    with store.Neo4jRunner() as runner:
+    with Neo4jRunner() as runner:
         yield runner
 
 
@@ -118,7 +117,7 @@ def label_counts(G) -> Counter:
 
 def test_seed_graph_loads_exactly(runner):
     G = build_graph()
-    store.load_graph(runner, G, wipe=True, progress=False)
+    load_into_neo4j(runner, G, wipe=True, progress=False)
     assert_database_is(runner, G)
     counts = runner.run("MATCH (n:Entity) UNWIND labels(n) AS label RETURN label, count(*) AS n", {}, write=False)
     assert {r["label"]: r["n"] for r in counts} == label_counts(G)
@@ -128,9 +127,9 @@ def test_seed_graph_loads_exactly(runner):
 
 
 def test_graph_with_imports_loads_exactly_and_reloads_without_a_change(runner, imports_home):
-    G = build_graph(imports=True, home=imports_home)
+    G = graph_with_imports(home=imports_home)
     assert G.number_of_nodes() > 50_000  # the three imports are in
-    store.load_graph(runner, G, wipe=True, progress=False)
+    load_into_neo4j(runner, G, wipe=True, progress=False)
     assert_database_is(runner, G)
     types = runner.run("MATCH (:Entity)-[r]->(:Entity) RETURN type(r) AS type, count(*) AS n", {}, write=False)
     assert {r["type"]: r["n"] for r in types} == Counter(t for _, _, t in G.edges(data="type"))
@@ -143,15 +142,15 @@ def test_graph_with_imports_loads_exactly_and_reloads_without_a_change(runner, i
         )
         assert runner.run(no_source, {}, write=False) == [{"n": 0}], pattern
     for wipe in (False, True):
-        changes = store.load_graph(runner, G, wipe=wipe, progress=False)["changes"]
+        changes = load_into_neo4j(runner, G, wipe=wipe, progress=False)["changes"]
         assert set(changes.values()) == {0}, (wipe, changes)
 
 
 def test_reloading_the_seeds_changes_nothing(runner):
     G = build_graph()
-    store.load_graph(runner, G, wipe=True, progress=False)
+    load_into_neo4j(runner, G, wipe=True, progress=False)
     for wipe in (False, True):
-        result = store.load_graph(runner, G, wipe=wipe, progress=False)
+        result = load_into_neo4j(runner, G, wipe=wipe, progress=False)
         assert result["changes"]["properties_set"] == result["changes"]["nodes_created"] == 0
         assert set(result["changes"].values()) == {0}, (wipe, result["changes"])
         assert result["deleted"] == 0
@@ -159,7 +158,7 @@ def test_reloading_the_seeds_changes_nothing(runner):
 
 def test_wipe_makes_the_database_the_graph(runner):
     G = build_graph()
-    store.load_graph(runner, G, wipe=True, progress=False)
+    load_into_neo4j(runner, G, wipe=True, progress=False)
     smaller = G.copy()
     gone = sorted(n for n, k in G.nodes(data="kind") if k == "company")[0]
     smaller.remove_node(gone)
@@ -167,7 +166,7 @@ def test_wipe_makes_the_database_the_graph(runner):
     smaller.remove_edge(u, v, k)
     node = next(n for n, d in smaller.nodes(data=True) if d.get("aliases"))
     del smaller.nodes[node]["aliases"]  # a property the graph no longer states
-    result = store.load_graph(runner, smaller, wipe=True, progress=False)
+    result = load_into_neo4j(runner, smaller, wipe=True, progress=False)
     assert result["deleted"] == 1
     assert_database_is(runner, smaller)
 
@@ -177,7 +176,7 @@ def test_wipe_makes_the_database_the_graph(runner):
 
 def test_a_failing_batch_leaves_the_previous_graph(runner):
     G = build_graph()
-    store.load_graph(runner, G, wipe=True, progress=False)
+    load_into_neo4j(runner, G, wipe=True, progress=False)
     before = snapshot(runner)
     broken = G.copy()
     broken.add_node("a-new-one", kind="company", name="A New One", doc="004_a", quote="q")
@@ -188,18 +187,18 @@ def test_a_failing_batch_leaves_the_previous_graph(runner):
     u, v, k = next((u, v, k) for u, v, k, t in broken.edges(keys=True, data="type") if t == last_type)
     broken.edges[u, v, k]["quote"] = {"a map": "Neo4j cannot store"}  # fails in the last statement
     with pytest.raises(QueryError, match="Neo4j rejected the statement"):
-        store.load_graph(runner, broken, wipe=True, progress=False)
+        load_into_neo4j(runner, broken, wipe=True, progress=False)
     assert snapshot(runner) == before
 
 
 KILLED_LOADER = textwrap.dedent(
     """
     import sys
-    from ecosystem import store
-    from ecosystem.graph import build_graph
-    G = build_graph(imports=True, home=sys.argv[1])
-    with store.Neo4jRunner() as runner:
-        store.load_graph(runner, G, wipe=True, progress=False)
+    from ecosystem.ingest import graph_with_imports
+    from ecosystem.neo4j import Neo4jRunner, load_into_neo4j
+    G = graph_with_imports(home=sys.argv[1])
+    with Neo4jRunner() as runner:
+        load_into_neo4j(runner, G, wipe=True, progress=False)
     print("finished")
     """
 )
@@ -212,7 +211,7 @@ def _load_statements_running(runner) -> list[dict]:
 
 def test_a_killed_client_leaves_the_previous_graph(runner, imports_home):
     G = build_graph()
-    store.load_graph(runner, G, wipe=True, progress=False)
+    load_into_neo4j(runner, G, wipe=True, progress=False)
     before = snapshot(runner)
     proc = subprocess.Popen([sys.executable, "-c", KILLED_LOADER, str(imports_home)], stdout=subprocess.DEVNULL)
     try:
@@ -253,7 +252,7 @@ def test_a_wrong_password_is_explained(neo4j_server):
 
 
 def test_a_query_that_writes_is_refused_by_the_server(runner, tmp_path):
-    store.load_graph(runner, build_graph(), wipe=True, progress=False)
+    load_into_neo4j(runner, build_graph(), wipe=True, progress=False)
     (tmp_path / "sneaky.cypher").write_text(
         "// name: sneaky\n// answers: nothing good\n// params: none\n// example: ecosystem query sneaky\n"
         "CREATE (n:Entity {id: 'written-by-a-query'})\nRETURN n.id AS id\n",
@@ -279,7 +278,7 @@ def test_quotes_backticks_and_cypher_in_names_stay_data(runner):
     for i, name in enumerate(NASTY):
         G.add_node(f"nasty-{i}", kind="company", name=name, aliases=[name], doc="004_a", quote=name)
         G.add_edge(f"nasty-{i}", hub, key=f"f-nasty-{i}", type="MEMBER_OF", doc="004_a", doc_year=2012, quote=name)
-    store.load_graph(runner, G, wipe=True, progress=False)
+    load_into_neo4j(runner, G, wipe=True, progress=False)
     assert_database_is(runner, G)
     for name in NASTY:
         result = cli_run("query", "company-memberships", "--param", f"company={name}", "--format", "json")
@@ -291,12 +290,12 @@ def test_quotes_backticks_and_cypher_in_names_stay_data(runner):
 
 @pytest.fixture(scope="module")
 def server_without_gds(neo4j_server):
-    why = localneo4j.missing_tools()
+    why = missing_tools()
     if why:
         pytest.skip(f"a second local server without plugins cannot run here: {why}")
-    settings = localneo4j.start("tests-no-plugins", heap="512m", pagecache="64m", plugins=False)
+    settings = start_server("tests-no-plugins", heap="512m", pagecache="64m", plugins=False)
     yield settings
-    localneo4j.stop("tests-no-plugins", delete=True)
+    stop_server("tests-no-plugins", delete=True)
 
 
 def test_a_server_without_gds_is_explained(server_without_gds):
@@ -310,6 +309,6 @@ def test_a_server_without_gds_is_explained(server_without_gds):
 
 
 def test_a_stopped_server_is_explained(server_without_gds):
-    localneo4j.stop("tests-no-plugins")
+    stop_server("tests-no-plugins")
     line = one_line_error(cli_run("neo4j", "status", env=server_without_gds.env()))
     assert f"cannot reach Neo4j at {server_without_gds.uri}" in line and "ecosystem neo4j server start" in line

@@ -8,7 +8,7 @@ nbformat = pytest.importorskip("nbformat", reason="pip install 'cluster-ecosyste
 nbclient = pytest.importorskip("nbclient", reason="pip install 'cluster-ecosystem[test]' to run the notebooks")
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["01_landscape.ipynb", "02_overlaps.ipynb", "03_consolidation.ipynb", "04_neo4j.ipynb"]
+NAMES = ["01_landscape.ipynb", "02_overlaps.ipynb", "03_consolidation.ipynb", "04_neo4j.ipynb", "05_research_recipes.ipynb"]
 
 
 def test_every_notebook_is_tested():
@@ -50,7 +50,7 @@ def run_notebook(name: str, monkeypatch):
     )
 
 
-@pytest.mark.parametrize("name", NAMES[:3])
+@pytest.mark.parametrize("name", [n for n in NAMES if n != "04_neo4j.ipynb"])
 def test_notebook_runs_without_errors(name, monkeypatch):
     run_notebook(name, monkeypatch)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import shutil
 import stat
 import threading
 from pathlib import Path
@@ -11,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from ecosystem import build_graph
-from ecosystem.cli import cli
-from ecosystem.export import graph_bytes
+from ecosystem.cli.main import cli
+from ecosystem.output.export import graph_bytes
 
 
 def run(*args):
@@ -99,9 +102,25 @@ def test_an_import_name_cannot_be_empty(tmp_path, name):
 
 
 def test_a_float_query_parameter_must_be_finite():
-    from ecosystem import store
+    from ecosystem.errors import QueryError
+    from ecosystem.neo4j import bind_params, query_library
 
-    query = store.query_library()["gds-leiden"]
+    query = query_library()["gds-leiden"]
     for value in ("nan", "inf"):
-        with pytest.raises(store.QueryError, match=r"\$gamma must be a float"):
-            store.bind_params(query, {"gamma": value})
+        with pytest.raises(QueryError, match=r"\$gamma must be a float"):
+            bind_params(query, {"gamma": value})
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path):
+    from ecosystem.output.tables import rows_csv
+
+    row = {"a": '=HYPERLINK("http://x")', "b": "+45 1234", "c": "@SUM(A1)", "d": "-0.25", "e": "Aalborg", "f": 3, "g": "\t=1"}
+    (values,) = list(csv.reader(io.StringIO(rows_csv([row], list(row)))))[1:]
+    assert values == ["'=HYPERLINK(\"http://x\")", "'+45 1234", "'@SUM(A1)", "-0.25", "Aalborg", "3", "'\t=1"]
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", seeds)
+    entities = seeds / "entities.csv"
+    entities.write_text(entities.read_text(encoding="utf-8").replace(",Agro Klyngen,AK,", ",=Agro Klyngen,AK,"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["overlaps", "--format", "csv", "--seeds", str(seeds), "--no-imports"])
+    assert result.exit_code == 0, result.output
+    assert ",'=Agro Klyngen," in result.output and ",=Agro Klyngen," not in result.output

@@ -5,9 +5,8 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-import ecosystem.overlap_core as overlap_core
-from ecosystem.overlap_core import incidence_matrix, overlap_graph, pairwise_overlap
-from ecosystem.synthetic import synthetic_ecosystem, synthetic_incidence
+from ecosystem.analysis import incidence_matrix, overlap_graph, pairwise_overlap
+from tools.synthetic import synthetic_ecosystem, synthetic_incidence
 
 FIELDS = ["row_i", "row_j", "shared", "jaccard", "containment_ij", "containment_ji"]
 
@@ -70,11 +69,10 @@ def test_matches_networkx_projection(seed):
 
 
 @pytest.mark.parametrize("budget", [1, 3, 17])
-def test_chunking_does_not_change_the_result(monkeypatch, budget):
+def test_chunking_does_not_change_the_result(budget):
     X, _ = synthetic_incidence(50, 400, mean_memberships=4.0, seed=5)
     whole = pairwise_overlap(X)
-    monkeypatch.setattr(overlap_core, "_PAIR_BUDGET", budget)
-    chunked = pairwise_overlap(X)
+    chunked = pairwise_overlap(X, pair_budget=budget)
     for f in FIELDS:
         np.testing.assert_array_equal(getattr(chunked, f), getattr(whole, f))
 

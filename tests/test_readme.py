@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ecosystem.cli import cli
-from ecosystem.model import schema_markdown
+from ecosystem.cli.main import cli
+from ecosystem.evidence.schema import schema_markdown
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

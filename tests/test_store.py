@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,10 +14,28 @@ from click.testing import CliRunner
 from neo4j import RoutingControl
 from neo4j.exceptions import AuthError, ClientError, CypherSyntaxError, ServiceUnavailable
 
-from ecosystem import cli_neo4j, store
-from ecosystem.errors import StoreUnavailable
-from ecosystem.model import schema_markdown
-from ecosystem.store import QueryError, RecordingRunner
+from ecosystem.analysis import community_memberships, pairwise_overlaps, propose
+from ecosystem.cli import neo4j as cli_neo4j
+from ecosystem.errors import QueryError, StoreUnavailable
+from ecosystem.evidence import schema_markdown
+from ecosystem.neo4j import (
+    COUNTERS,
+    FIXED_STATEMENTS,
+    WRITEBACK_SCHEMA,
+    Call,
+    Neo4jRunner,
+    RecordingRunner,
+    bind_params,
+    lint_statements,
+    load_into_neo4j,
+    parse_query,
+    query_library,
+    run_query,
+    schema_statements,
+    write_communities,
+    write_overlaps,
+    write_proposals,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,8 +95,8 @@ def labels_in(query):
 
 def test_load_sends_schema_then_nodes_by_label_set_then_relationships_by_type(G):
     r = RecordingRunner()
-    result = store.load_graph(r, G, progress=False)
-    schema = store.schema_statements()
+    result = load_into_neo4j(r, G, progress=False)
+    schema = schema_statements()
     assert [c.query for c in r.calls[: len(schema)]] == schema
     assert any("REQUIRE n.id IS UNIQUE" in s for s in schema)
     rest = r.calls[len(schema) :]
@@ -113,7 +133,7 @@ def test_load_sends_schema_then_nodes_by_label_set_then_relationships_by_type(G)
 
 def test_load_keeps_provenance_and_sends_empty_values_as_null(G):
     r = RecordingRunner()
-    store.load_graph(r, G, progress=False)
+    load_into_neo4j(r, G, progress=False)
     by_id = {row["id"]: row["props"] for c in r.calls for row in c.params.get("rows", []) if "id" in row}
     assert by_id["danish-food-cluster"] == {
         "kind": "cluster_organisation",
@@ -161,20 +181,20 @@ def test_load_batches_rows(G):
         entity(big, f"c{i:04d}", "company", f"Company {i}")
         fact(big, f"c{i:04d}", "hub", f"f-{i:04d}", "MEMBER_OF")
     r = RecordingRunner()
-    result = store.load_graph(r, big, batch_size=1000, progress=False)
+    result = load_into_neo4j(r, big, batch_size=1000, progress=False)
     companies = [c for c in r.calls if labels_in(c.query) == ["Company"]]
     members = [c for c in r.calls if labels_in(c.query) == ["MEMBER_OF"]]
     assert [len(c.params["rows"]) for c in companies] == [1000, 1000, 500]
     assert [len(c.params["rows"]) for c in members] == [1000, 1000, 500]
     assert companies[0].params["rows"][0]["id"] == "c0000"
     assert companies[2].params["rows"][-1]["id"] == "c2499"
-    assert result["statements"] == len(store.schema_statements()) + 1 + 3 + 3
+    assert result["statements"] == len(schema_statements()) + 1 + 3 + 3
 
 
 def test_loading_twice_sends_the_same_idempotent_statements(G):
     first, second = RecordingRunner(), RecordingRunner()
-    store.load_graph(first, G, progress=False)
-    store.load_graph(second, G, progress=False)
+    load_into_neo4j(first, G, progress=False)
+    load_into_neo4j(second, G, progress=False)
     assert first.calls == second.calls
     for c in first.calls:
         if not c.query.startswith(("CREATE CONSTRAINT", "CREATE INDEX")):
@@ -183,12 +203,12 @@ def test_loading_twice_sends_the_same_idempotent_statements(G):
 
 def test_wipe_only_when_asked(G):
     r = RecordingRunner()
-    store.load_graph(r, G, progress=False)
+    load_into_neo4j(r, G, progress=False)
     assert not any("DELETE" in c.query for c in r.calls)
 
     r = RecordingRunner(respond=lambda q, p, w: [{"deleted": 7}] if "DELETE" in q else [])
-    result = store.load_graph(r, G, wipe=True, progress=False)
-    schema = store.schema_statements()
+    result = load_into_neo4j(r, G, wipe=True, progress=False)
+    schema = schema_statements()
     nodes, rels = r.calls[len(schema) : len(schema) + 2]  # first in the load's transaction
     assert "DETACH DELETE n" in nodes.query and "DELETE r" in rels.query
     sep = rels.params["sep"]
@@ -212,7 +232,7 @@ def test_unknown_kind_is_refused_before_anything_is_sent(attrs, match):
     G.add_node("x", name="x", **attrs)
     r = RecordingRunner()
     with pytest.raises(ValueError, match=match):
-        store.load_graph(r, G, progress=False)
+        load_into_neo4j(r, G, progress=False)
     assert r.calls == []
 
 
@@ -220,7 +240,7 @@ def test_unknown_relationship_type_is_refused(G):
     fact(G, "arla", "danish-food-cluster", "f-zzz", "OWNS`]->() DETACH DELETE n //")
     r = RecordingRunner()
     with pytest.raises(ValueError, match="not in the model"):
-        store.load_graph(r, G, progress=False)
+        load_into_neo4j(r, G, progress=False)
     assert r.calls == []
 
 
@@ -239,10 +259,10 @@ def test_values_travel_only_in_parameters():
     for text in nasty:
         fact(G, text, "hub", text, "MEMBER_OF", role=text, quote=text)
     r = RecordingRunner()
-    store.load_graph(r, G, progress=False)
-    store.write_communities(r, [{"entity": t, "community": t, "method": t} for t in nasty])
-    store.write_overlaps(r, [{"a": nasty[0], "b": nasty[1], "score": 1.0, "signals": {}}])
-    store.write_proposals(
+    load_into_neo4j(r, G, progress=False)
+    write_communities(r, [{"entity": t, "community": t, "method": t} for t in nasty])
+    write_overlaps(r, [{"a": nasty[0], "b": nasty[1], "score": 1.0, "signals": {}}])
+    write_proposals(
         r,
         [
             {
@@ -262,18 +282,18 @@ def test_values_travel_only_in_parameters():
     for text in nasty:
         assert all(text not in c.query for c in r.calls), text
         assert repr(text)[1:-1] in params_text
-    fixed = {s.text for s in store.statements()} | set(store.schema_statements())
+    fixed = {s.text for s in lint_statements()} | set(schema_statements())
     assert {c.query for c in r.calls} <= fixed
 
 
 def test_query_command_sends_the_file_unchanged_and_values_as_parameters(monkeypatch):
     r = RecordingRunner()
-    monkeypatch.setattr(cli_neo4j, "_connect", lambda *a, **k: r)
+    monkeypatch.setattr(cli_neo4j, "connect", lambda *a, **k: r)
     nasty = "x'}) DETACH DELETE n // `) MATCH (m) DETACH DELETE m"
     result = CliRunner().invoke(cli_neo4j.query, ["company-memberships", "--param", f"company={nasty}"])
     assert result.exit_code == 0, result.output
-    q = store.query_library()["company-memberships"]
-    assert r.calls == [store.Call(q.text, {"company": nasty}, False)]
+    q = query_library()["company-memberships"]
+    assert r.calls == [Call(q.text, {"company": nasty}, False)]
 
 
 # -- the driver: routing and error mapping ------------------------------------------
@@ -296,7 +316,7 @@ class FakeDriver:
         error = self.raises(query) if callable(self.raises) else self.raises
         if error:
             raise error
-        counters = SimpleNamespace(**{**dict.fromkeys(store._COUNTERS, 0), "nodes_created": len(self.records)})
+        counters = SimpleNamespace(**{**dict.fromkeys(COUNTERS, 0), "nodes_created": len(self.records)})
         return self.records, SimpleNamespace(counters=counters), []
 
     def close(self):
@@ -310,7 +330,7 @@ class Record(dict):
 
 def test_reads_use_read_routing_and_writes_write_routing():
     d = FakeDriver(records=[Record(n=1)])
-    with store.Neo4jRunner(uri="bolt://db:7687", database="landscape", driver=d) as runner:
+    with Neo4jRunner(uri="bolt://db:7687", database="landscape", driver=d) as runner:
         assert runner.run("MATCH (n:Entity) RETURN count(n) AS n", {"x": 1}, write=False) == [{"n": 1}]
         runner.run("RETURN 1", None, write=True)
     assert d.calls[0] == (
@@ -336,7 +356,7 @@ def test_reads_use_read_routing_and_writes_write_routing():
 @pytest.mark.parametrize("where", ["verify", "query"])
 def test_driver_errors_become_store_unavailable(error, match, where):
     d = FakeDriver(raises=error) if where == "query" else FakeDriver(verify_raises=error)
-    runner = store.Neo4jRunner(uri="bolt://db:7687", user="neo4j", driver=d)
+    runner = Neo4jRunner(uri="bolt://db:7687", user="neo4j", driver=d)
     with pytest.raises(StoreUnavailable, match=match) as info:
         runner.run("RETURN 1", {}, write=False)
     assert info.value.__cause__ is error
@@ -346,38 +366,38 @@ def test_driver_errors_become_store_unavailable(error, match, where):
 def test_a_rejected_statement_becomes_query_error():
     d = FakeDriver(raises=CypherSyntaxError("Invalid input 'RETRN'"))
     with pytest.raises(QueryError, match="rejected the statement \\(read-only transaction\\)"):
-        store.Neo4jRunner(driver=d).run("RETRN 1", {}, write=False)
+        Neo4jRunner(driver=d).run("RETRN 1", {}, write=False)
 
 
 def test_missing_gds_is_store_unavailable_but_only_checked_for_gds_queries():
     def raises(query):
         return ClientError("There is no procedure with the name `gds.version`") if "gds." in query else None
 
-    library = store.query_library()
+    library = query_library()
     d = FakeDriver(raises=raises)
-    runner = store.Neo4jRunner(uri="bolt://db:7687", driver=d)
-    store.run_query(runner, library["clusters-per-region"], {})
+    runner = Neo4jRunner(uri="bolt://db:7687", driver=d)
+    run_query(runner, library["clusters-per-region"], {})
     assert [q for q, _, _ in d.calls] == [library["clusters-per-region"].text]
     with pytest.raises(StoreUnavailable, match="Graph Data Science plugin is not installed.*ecosystem neo4j server start"):
-        store.run_query(runner, library["gds-leiden"], {})
+        run_query(runner, library["gds-leiden"], {})
     assert "gds.version" in d.calls[-1][0]
 
 
 def test_no_password_or_a_browser_url_fails_with_the_fix(monkeypatch):
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
     with pytest.raises(StoreUnavailable, match="set NEO4J_PASSWORD"):
-        store.Neo4jRunner()
+        Neo4jRunner()
     with pytest.raises(StoreUnavailable, match="not a Bolt address: use bolt://localhost:7687"):
-        store.Neo4jRunner(uri="http://localhost:7474", password="secret123")
+        Neo4jRunner(uri="http://localhost:7474", password="secret123")
 
 
 def test_connection_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("NEO4J_URI", "neo4j://example:7687")
     monkeypatch.setenv("NEO4J_USER", "analyst")
     monkeypatch.setenv("NEO4J_DATABASE", "landscape")
-    runner = store.Neo4jRunner(driver=FakeDriver())
+    runner = Neo4jRunner(driver=FakeDriver())
     assert (runner.uri, runner.user, runner.database) == ("neo4j://example:7687", "analyst", "landscape")
-    assert store.Neo4jRunner(uri="bolt://other:7687", driver=FakeDriver()).uri == "bolt://other:7687"
+    assert Neo4jRunner(uri="bolt://other:7687", driver=FakeDriver()).uri == "bolt://other:7687"
 
 
 # -- write-back -------------------------------------------------------------------------
@@ -385,7 +405,7 @@ def test_connection_comes_from_the_environment(monkeypatch):
 
 def test_write_overlaps_replaces_earlier_ones_with_ordered_pairs():
     r = RecordingRunner()
-    n = store.write_overlaps(
+    n = write_overlaps(
         r,
         [
             {
@@ -429,19 +449,19 @@ def test_write_overlaps_replaces_earlier_ones_with_ordered_pairs():
 )
 def test_write_overlaps_refuses_bad_pairs(pair, match):
     with pytest.raises(ValueError, match=match):
-        store.write_overlaps(RecordingRunner(), [pair])
+        write_overlaps(RecordingRunner(), [pair])
 
 
 def test_write_back_refuses_ids_not_in_the_database():
     r = RecordingRunner(respond=lambda q, p, w: [{"id": "ghost"}] if "IS NULL" in q else [])
     with pytest.raises(QueryError, match="1 entity id.*not in Neo4j: ghost.*ecosystem neo4j load"):
-        store.write_communities(r, [{"entity": "ghost", "community": 1, "method": "leiden"}])
+        write_communities(r, [{"entity": "ghost", "community": 1, "method": "leiden"}])
     assert not any(c.write for c in r.calls)
 
 
 def test_write_communities_replaces_each_methods_communities():
     r = RecordingRunner()
-    store.write_communities(
+    write_communities(
         r,
         [
             {"entity": "b", "community": 2, "method": "leiden"},
@@ -462,7 +482,7 @@ def test_write_communities_replaces_each_methods_communities():
 
 def test_write_proposals_sends_nodes_and_each_relationship_type():
     r = RecordingRunner()
-    store.write_proposals(
+    write_proposals(
         r,
         [
             {
@@ -524,7 +544,7 @@ def test_write_proposals_sends_nodes_and_each_relationship_type():
 # -- the query library --------------------------------------------------------------------
 
 
-LIBRARY = store.query_library()
+LIBRARY = query_library()
 
 
 def test_the_library_has_the_analyst_queries():
@@ -563,7 +583,7 @@ def test_each_query_declares_exactly_the_parameters_it_uses(name):
 def test_each_example_runs_with_its_parameters(name, monkeypatch):
     q = LIBRARY[name]
     r = RecordingRunner(rows=[{"version": "2.13.2"}])
-    monkeypatch.setattr(cli_neo4j, "_connect", lambda *a, **k: r)
+    monkeypatch.setattr(cli_neo4j, "connect", lambda *a, **k: r)
     args = q.example.split()[2:]
     result = CliRunner().invoke(cli_neo4j.query, args)
     assert result.exit_code == 0, result.output
@@ -573,24 +593,24 @@ def test_each_example_runs_with_its_parameters(name, monkeypatch):
 
 def test_parameters_are_typed_by_the_header():
     q = LIBRARY["gds-node-similarity"]
-    assert store.bind_params(q, {"top_k": "5", "cutoff": "0.25"}) == {
+    assert bind_params(q, {"top_k": "5", "cutoff": "0.25"}) == {
         "graph": "ecosystem-similarity",
         "signal": "members",
         "top_k": 5,
         "cutoff": 0.25,
     }
-    assert store.bind_params(LIBRARY["company-memberships"], {"company": "42"}) == {"company": "42"}
+    assert bind_params(LIBRARY["company-memberships"], {"company": "42"}) == {"company": "42"}
     with pytest.raises(QueryError, match=r"\$top_k must be an int, not '2.5'"):
-        store.bind_params(q, {"top_k": "2.5"})
+        bind_params(q, {"top_k": "2.5"})
     with pytest.raises(QueryError, match="has no parameter 'kk'; its parameters: k"):
-        store.bind_params(LIBRARY["shared-partners"], {"kk": "2"})
+        bind_params(LIBRARY["shared-partners"], {"kk": "2"})
 
 
 def test_a_missing_required_parameter_is_a_clear_error_before_connecting(monkeypatch):
     def no_server(*a, **k):
         raise AssertionError("connected")
 
-    monkeypatch.setattr(cli_neo4j, "_connect", no_server)
+    monkeypatch.setattr(cli_neo4j, "connect", no_server)
     result = CliRunner().invoke(cli_neo4j.query, ["landscape-as-of"])
     assert result.exit_code == 1
     assert (
@@ -619,7 +639,7 @@ def test_a_missing_required_parameter_is_a_clear_error_before_connecting(monkeyp
 )
 def test_malformed_headers_name_the_file_and_line(header, match):
     with pytest.raises(QueryError, match=match):
-        store.parse_query(header + "RETURN 1", "cypher/q.cypher")
+        parse_query(header + "RETURN 1", "cypher/q.cypher")
 
 
 # -- the CLI ------------------------------------------------------------------------------
@@ -635,7 +655,7 @@ def test_query_list_shows_every_query_with_its_parameters():
 
 def test_query_formats(monkeypatch):
     rows = [{"a": "x", "names": ["p", "q"], "score": 0.123456, "none": None}]
-    monkeypatch.setattr(cli_neo4j, "_connect", lambda *a, **k: RecordingRunner(rows=rows))
+    monkeypatch.setattr(cli_neo4j, "connect", lambda *a, **k: RecordingRunner(rows=rows))
     run = CliRunner().invoke
     table = run(cli_neo4j.query, ["clusters-per-region"]).output
     assert table.splitlines() == ["a  names  score   none", "-  -----  ------  ----", "x  p; q   0.1235", "(1 row)"]
@@ -660,14 +680,14 @@ def test_show_prints_the_cypher_without_connecting():
 def test_neo4j_load_and_status(G, monkeypatch):
     r = RecordingRunner(
         respond=lambda q, p, w: {
-            store._COMPONENTS: [{"name": "Neo4j Kernel", "versions": ["5.26.0"], "edition": "community"}],
-            store._NODE_COUNTS: [{"kind": "company", "count": 1}],
-            store._RELATIONSHIP_COUNTS: [{"type": "MEMBER_OF", "count": 2}],
-            store._WRITEBACK_COUNTS: [{"communities": 0, "proposals": 0}],
+            FIXED_STATEMENTS["components"].text: [{"name": "Neo4j Kernel", "versions": ["5.26.0"], "edition": "community"}],
+            FIXED_STATEMENTS["node counts"].text: [{"kind": "company", "count": 1}],
+            FIXED_STATEMENTS["relationship counts"].text: [{"type": "MEMBER_OF", "count": 2}],
+            FIXED_STATEMENTS["write-back counts"].text: [{"communities": 0, "proposals": 0}],
         }.get(q, [])
     )
-    monkeypatch.setattr(cli_neo4j, "_connect", lambda *a, **k: r)
-    monkeypatch.setattr(cli_neo4j, "build_graph", lambda seeds, as_of, imports, home: G)
+    monkeypatch.setattr(cli_neo4j, "connect", lambda *a, **k: r)
+    monkeypatch.setattr(cli_neo4j, "build_graph", lambda seeds, as_of, imports, home, **options: G)
     result = CliRunner().invoke(cli_neo4j.neo4j, ["load", "--batch-size", "2"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("loaded 4 nodes and 3 relationships into recording:// (database recording)")
@@ -684,7 +704,7 @@ def test_store_errors_are_one_line_without_traceback(monkeypatch):
     def unavailable(*a, **k):
         raise StoreUnavailable("cannot reach Neo4j at bolt://localhost:7687: start it")
 
-    monkeypatch.setattr(cli_neo4j, "_connect", unavailable)
+    monkeypatch.setattr(cli_neo4j, "connect", unavailable)
     result = CliRunner().invoke(cli_neo4j.neo4j, ["status"])
     assert result.exit_code == 1
     assert result.output == "Error: cannot reach Neo4j at bolt://localhost:7687: start it\n"
@@ -709,21 +729,18 @@ def test_docs_show_the_models_schema_and_every_query():
     assert schema_markdown() in DOCS
     for q in LIBRARY.values():
         assert f"| `{q.name}` | {q.answers} |" in DOCS
-    for name in [*store.WRITEBACK_SCHEMA["labels"], *store.WRITEBACK_SCHEMA["relationship_types"]]:
+    for name in [*WRITEBACK_SCHEMA["labels"], *WRITEBACK_SCHEMA["relationship_types"]]:
         assert f"`{name}`" in DOCS
 
 
 def test_the_docs_example_query_parses():
     example = re.search(r"```cypher\n(// name: .*?)```", DOCS, re.S).group(1)
-    q = store.parse_query(example, "cypher/biggest-clusters.cypher")
-    assert store.bind_params(q, {"limit": "5"}) == {"limit": 5}
+    q = parse_query(example, "cypher/biggest-clusters.cypher")
+    assert bind_params(q, {"limit": "5"}) == {"limit": 5}
 
 
 def test_write_back_takes_the_analyses_output_as_it_is():
     """The write-back functions accept what overlap, communities and proposals return."""
-    overlap = pytest.importorskip("ecosystem.overlap")
-    communities = pytest.importorskip("ecosystem.communities")
-    proposals = pytest.importorskip("ecosystem.proposals")
     G = nx.MultiDiGraph()
     for c in ("alpha", "beta", "gamma"):
         entity(G, c, "cluster_organisation", c.title())
@@ -733,44 +750,57 @@ def test_write_back_takes_the_analyses_output_as_it_is():
         entity(G, f"firm-{i}", "company", f"Firm {i}")
         for c in ("alpha", "beta", "gamma")[: 2 + i % 2]:
             fact(G, f"firm-{i}", c, f"f-{i}-{c}", "MEMBER_OF")
-    pairs = overlap.pairwise_overlaps(G)
-    memberships = communities.community_memberships({"0": ["alpha", "beta"], "1": ["gamma"]}, "test")
-    proposed = proposals.propose(G, min_score=0.0)["proposals"]
+    pairs = pairwise_overlaps(G)
+    memberships = community_memberships({"0": ["alpha", "beta"], "1": ["gamma"]}, "test")
+    proposed = propose(G, min_score=0.0)["proposals"]
     assert pairs and proposed
 
     r = RecordingRunner()
-    assert store.write_overlaps(r, pairs) == len(pairs)
-    assert store.write_communities(r, memberships) == 3
-    assert store.write_proposals(r, proposed) == len(proposed)
+    assert write_overlaps(r, pairs) == len(pairs)
+    assert write_communities(r, memberships) == 3
+    assert write_proposals(r, proposed) == len(proposed)
     written = {c.query: c.params for c in r.calls if c.write}
-    anchor = written[store._proposal_link_statement("PROPOSES_ANCHOR")]["rows"][0]
+    anchor = written[FIXED_STATEMENTS["write PROPOSES_ANCHOR"].text]["rows"][0]
     assert anchor == {"proposal": proposed[0]["id"], "entity": proposed[0]["anchor"]["id"], "props": {}}
-    node = written[store._WRITE_PROPOSALS]["rows"][0]["props"]
+    node = written[FIXED_STATEMENTS["write proposals"].text]["rows"][0]["props"]
     assert node["rationale"] == proposed[0]["anchor"]["why"]
     assert node["evidence_quotes"] == [e["quote"] for e in proposed[0]["evidence"]]
 
 
 def test_a_closed_port_fails_fast_with_the_real_driver():
-    with store.Neo4jRunner(uri="bolt://127.0.0.1:1", password="not-used") as runner:
+    with Neo4jRunner(uri="bolt://127.0.0.1:1", password="not-used") as runner:
         with pytest.raises(StoreUnavailable, match="cannot reach Neo4j at bolt://127.0.0.1:1"):
             runner.run("RETURN 1", {}, write=False)
 
 
+def test_the_driver_is_imported_only_when_a_server_is_used():
+    """``ecosystem --help`` and every command that needs no server start without the driver."""
+    check = (
+        "import sys, ecosystem.cli, ecosystem.neo4j as db\n"
+        "assert 'neo4j' not in sys.modules, 'imported with the package'\n"
+        "db.RecordingRunner(); db.query_library()\n"
+        "assert 'neo4j' not in sys.modules, 'imported without a server'\n"
+        "db.Neo4jRunner(uri='bolt://127.0.0.1:1', password='x')\n"
+        "assert 'neo4j' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+
+
 def test_neo4j_write_back_writes_the_three_results(G, monkeypatch):
-    pytest.importorskip("ecosystem.proposals")
     for c in ("foodnetwork", "future-food-innovation"):
         entity(G, c, "cluster_organisation", c)
         fact(G, "arla", c, f"f-{c}", "MEMBER_OF")
     r = RecordingRunner()
-    monkeypatch.setattr(cli_neo4j, "_connect", lambda *a, **k: r)
-    monkeypatch.setattr(cli_neo4j, "build_graph", lambda seeds, as_of, imports, home: G)
+    monkeypatch.setattr(cli_neo4j, "connect", lambda *a, **k: r)
+    monkeypatch.setattr(cli_neo4j, "build_graph", lambda seeds, as_of, imports, home, **options: G)
     result = CliRunner().invoke(cli_neo4j.neo4j, ["write-back", "--method", "louvain", "--min-score", "0"])
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
         r"wrote \d+ OVERLAPS, \d+ louvain communities \(\d+ memberships\) and \d+ proposals\n", result.output
     )
     written = {c.query for c in r.calls if c.write}
-    assert {store._WRITE_OVERLAPS, store._WRITE_COMMUNITIES, store._WRITE_PROPOSALS} <= written
+    assert {FIXED_STATEMENTS["write overlaps"].text, FIXED_STATEMENTS["write communities"].text, FIXED_STATEMENTS["write proposals"].text} <= written
 
 
 def test_a_runner_without_transactions_runs_each_statement_on_its_own(G):
@@ -782,6 +812,6 @@ def test_a_runner_without_transactions_runs_each_statement_on_its_own(G):
             return self.recording.run(query, params, write=write)
 
     plain = Plain()
-    result = store.load_graph(plain, G, progress=False)
+    result = load_into_neo4j(plain, G, progress=False)
     assert result["statements"] == len(plain.recording.calls) and plain.recording.committed == 0
     assert result["changes"] == {}

@@ -4,9 +4,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from ecosystem import SeedError, load_seeds, read_seeds, verify_quotes
-from ecosystem.seeds import normalise_text
+from ecosystem.cli import cli
+from ecosystem.evidence.seeds import normalise_text
 
 HERE = Path(__file__).parent
 MINIMAL = HERE / "fixtures" / "minimal"
@@ -96,3 +98,56 @@ def test_an_unreadable_document_leaves_its_quotes_unverified(tmp_path, content, 
     n_b = sum(1 for r in seeds.quoted_rows() if r["doc"] == "doc_b")
     assert n_b > 0 and verified == sum(1 for _ in seeds.quoted_rows()) - n_b
     assert [p.what for p in problems] == [message.format(src=src, n=n_b)]
+
+
+def test_a_seed_file_that_is_a_folder_or_a_symlink_loop_is_one_clear_problem(tmp_path):
+    seeds = make_case(HERE / "malformed" / "dangling_end", tmp_path)
+    (seeds / "relations.csv").unlink()
+    (seeds / "relations.csv").mkdir()
+    (seeds / "attributes.csv").unlink()
+    (seeds / "attributes.csv").symlink_to(seeds / "attributes.csv")  # points at itself
+    _, problems = read_seeds(seeds)
+    assert [str(p) for p in problems] == [
+        "attributes.csv: cannot be read (Too many levels of symbolic links) (every seed file is a readable CSV file; put the CSV file attributes.csv in its place)",
+        "relations.csv: is a folder (every seed file is a readable CSV file; put the CSV file relations.csv in its place)",
+    ]
+
+
+def test_a_seed_folder_that_is_a_symlink_loop_is_one_clear_problem(tmp_path):
+    loop = tmp_path / "seeds"
+    loop.symlink_to(loop)
+    result = CliRunner().invoke(cli, ["validate", "--seeds", str(loop)])
+    assert result.exit_code == 1
+    assert f"{loop} is a symbolic link that leads nowhere (or to itself)" in result.output
+    assert "Traceback" not in result.output and result.output.count("\n") == 2
+    with pytest.raises(SeedError, match="leads nowhere"):
+        load_seeds(loop)
+
+
+def test_a_huge_broken_seed_file_is_summarised_not_printed_row_by_row(tmp_path):
+    seeds = make_case(HERE / "malformed" / "dangling_end", tmp_path)
+    header = (seeds / "relations.csv").read_text(encoding="utf-8").splitlines()[0]
+    rows = [f"mejeri,MEMBER_OF,nowhere-{i},,,doc_a,Virksomheden Mejeri A/S er medlem af Foodcluster Nord" for i in range(5000)]
+    (seeds / "relations.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--seeds", str(seeds)])
+    lines = result.output.splitlines()
+    assert result.exit_code == 1 and len(lines) == 22  # 20 shown, one summary, the count
+    assert lines[20] == f"{seeds}/relations.csv: ... and 4,980 more like this (relations join ids in entities.csv (no dangling references))"
+    assert lines[21].startswith("Error: 5000 problem(s);")
+    with pytest.raises(SeedError) as info:
+        load_seeds(seeds)
+    assert len(info.value.problems) == 5000 and str(info.value).count("\n") == 21
+
+
+def test_an_invisible_direction_control_is_a_warning_not_an_error(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(MINIMAL, seeds)
+    entities = seeds / "entities.csv"
+    entities.write_text(entities.read_text(encoding="utf-8").replace(",Agro Klyngen,", ",Agro \u202eKlyngen,"), encoding="utf-8")
+    read, problems = read_seeds(seeds)
+    assert problems == [] and [str(w) for w in read.warnings] == [
+        "entities.csv:4: name holds the invisible direction control U+202E (text reads as it is stored; delete it unless the text is right-to-left on purpose)"
+    ]
+    result = CliRunner().invoke(cli, ["validate", "--seeds", str(seeds)])
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"warning: {seeds}/entities.csv:4: name holds the invisible direction control U+202E")

@@ -1,9 +1,9 @@
 // Lint Cypher statements against the model's schema with Neo4j's own language support.
 //
 // usage: node lint.mjs SCHEMA.json STATEMENTS.json
-//   SCHEMA.json      a DbSchema, from `python -m ecosystem.cypher_schema`
+//   SCHEMA.json      a DbSchema, from `python -m tools.cypher_schema`
 //   STATEMENTS.json  [{source, text, params: [names]}], from
-//                    `python -m ecosystem.cypher_schema --statements [PATH...]`
+//                    `python -m tools.cypher_schema --statements [PATH...]`
 //
 // Strict: any diagnostic, error or warning, is printed as source:line:col and fails.
 import { readFileSync } from 'node:fs';

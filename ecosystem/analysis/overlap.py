@@ -1,0 +1,331 @@
+"""Overlap between cluster organisations, signal by signal and combined.
+
+Each *signal* gives every cluster organisation a set (its members, its partners, its
+funders, ...). Two organisations overlap on a signal when their sets share elements; the
+pairwise numbers come from the sparse path in :mod:`ecosystem.analysis.pairwise`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ecosystem.analysis.pairwise import incidence_matrix, pairwise_overlap
+from ecosystem.evidence.schema import CLUSTER_KINDS
+from ecosystem.geo import REGIONS, municipality_by_name, region_by_name
+
+__all__ = [
+    "SIGNALS",
+    "DEFAULT_WEIGHTS",
+    "check_weights",
+    "cluster_organisations",
+    "signal_sets",
+    "SignalSets",
+    "pairwise_overlaps",
+    "overlap_evidence",
+    "combined_score",
+]
+
+
+@dataclass(frozen=True)
+class Signal:
+    """How a signal collects an organisation's set from the graph."""
+
+    name: str
+    description: str
+    incoming: tuple[str, ...] = ()  # relation types pointing at the organisation
+    outgoing: tuple[str, ...] = ()  # relation types leaving the organisation
+    exclude_clusters: bool = False  # leave other cluster organisations out of the set
+
+
+SIGNALS: dict[str, Signal] = {
+    s.name: s
+    for s in [
+        Signal("members", "shared members (MEMBER_OF the organisation)", incoming=("MEMBER_OF",)),
+        Signal(
+            "partners",
+            "shared knowledge institutions and other partners, hosts and collaborators",
+            incoming=("PARTNER_OF", "COLLABORATES_WITH", "HOSTED_BY"),
+            outgoing=("PARTNER_OF", "COLLABORATES_WITH", "HOSTED_BY", "MEMBER_OF"),
+            exclude_clusters=True,
+        ),
+        Signal("funders", "shared funders and programmes", outgoing=("FUNDED_BY",)),
+        Signal("themes", "shared business themes", outgoing=("WORKS_IN",)),
+        Signal("regions", "shared regions served or located in", outgoing=("SERVES", "LOCATED_IN")),
+        Signal(
+            "collaboration",
+            "stated links among cluster organisations: a direct link between the two, or links to the same third one (each set holds the organisation itself and the cluster organisations it is linked to)",
+            incoming=("PARTNER_OF", "COLLABORATES_WITH", "MEMBER_OF", "HOSTED_BY", "PART_OF"),
+            outgoing=("PARTNER_OF", "COLLABORATES_WITH", "MEMBER_OF", "HOSTED_BY", "PART_OF"),
+        ),
+        Signal("projects", "co-participation in the same projects and initiatives", incoming=("OPERATES",), outgoing=("PARTICIPATES_IN", "OPERATES")),
+    ]
+}
+
+# Why these weights: shared members and co-participation are what organisations actually
+# share; partners and stated collaboration are strong but looser; themes and regions are
+# broad (many organisations share "food" or "Region Midtjylland") and funders are few.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "members": 3.0,
+    "projects": 2.0,
+    "partners": 2.0,
+    "collaboration": 1.5,
+    "themes": 1.5,
+    "regions": 1.0,
+    "funders": 1.0,
+}
+
+
+def cluster_organisations(G: nx.Graph) -> list:
+    """Return the cluster organisations of G (innovation networks included), sorted by id.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("b", kind="innovation_network"); G.add_node("a", kind="cluster_organisation")
+    >>> G.add_node("u", kind="knowledge_institution")
+    >>> cluster_organisations(G)
+    ['a', 'b']
+    """
+    return sorted(n for n, k in G.nodes(data="kind") if k in CLUSTER_KINDS)
+
+
+def regions_of(G: nx.Graph, n) -> list:
+    """A municipality or area counts as the regions it lies in, itself if it is a region.
+
+    The regions it lies in are those it is ``PART_OF`` or ``LOCATED_IN``, else the one its
+    name places it in: a municipality, or a town of the place table (``Hobro`` lies in
+    Region Nordjylland; :func:`ecosystem.geo.municipality_by_name`). An area that names
+    no single region ("Vestdanmark") counts as itself.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("region-nordjylland", kind="region", subtype="region")
+    >>> G.add_node("hobro", kind="region", subtype="area", name="Hobro")
+    >>> G.add_node("vestdanmark", kind="region", subtype="area", name="Vestdanmark")
+    >>> regions_of(G, "hobro"), regions_of(G, "vestdanmark")
+    (['region-nordjylland'], ['vestdanmark'])
+    """
+    d = G.nodes[n]
+    if d.get("kind") == "region" and d.get("subtype") == "region":
+        return [n]
+    up = [v for _, v, t in G.out_edges(n, data="type") if t in ("PART_OF", "LOCATED_IN") and G.nodes[v].get("subtype") == "region"]
+    if not up and d.get("kind") in ("region", "public_authority"):
+        up = [r for r in (_named_region(x) for x in (d.get("name", ""), *d.get("aliases", ()))) if r in G]
+    return sorted(set(up)) or [n]
+
+
+def _named_region(name: str) -> str | None:
+    """The id of the region a place name lies in, by the place table; None if it names none."""
+    m = municipality_by_name(str(name))
+    if m is not None and m.region in REGIONS:
+        return REGIONS[m.region].id
+    r = region_by_name(str(name))
+    return r.id if r is not None else None
+
+
+def signal_sets(G: nx.MultiDiGraph, signal: str, nodes=None) -> dict:
+    """Return ``{organisation: set}`` for one signal.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The ecosystem graph (edges carry ``type``).
+    signal : str
+        A key of ``SIGNALS``.
+    nodes : iterable, optional
+        The organisations; by default every cluster organisation.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from(["a", "b"], kind="cluster_organisation")
+    >>> G.add_node("firm", kind="company")
+    >>> _ = G.add_edges_from([("firm", "a"), ("firm", "b")], type="MEMBER_OF")
+    >>> signal_sets(G, "members")
+    {'a': {'firm'}, 'b': {'firm'}}
+    """
+    nodes = cluster_organisations(G) if nodes is None else list(nodes)
+    return {n: _signal_set(G, SIGNALS[signal], n) for n in nodes}
+
+
+def _signal_set(G: nx.MultiDiGraph, s: Signal, n) -> set:
+    found = {u for u, _, t in G.in_edges(n, data="type") if t in s.incoming}
+    found |= {v for _, v, t in G.out_edges(n, data="type") if t in s.outgoing}
+    if s.name == "collaboration":
+        found = {m for m in found if G.nodes[m].get("kind") in CLUSTER_KINDS} | {n}
+    elif s.exclude_clusters:
+        found = {m for m in found if G.nodes[m].get("kind") not in CLUSTER_KINDS}
+    if s.name == "regions":
+        found = {r for m in found for r in regions_of(G, m)}
+    if s.name != "collaboration":
+        found.discard(n)
+    return found
+
+
+class SignalSets:
+    """Each organisation's set per signal, computed once for one graph and shared by a run's analyses.
+
+    :func:`signal_sets` recomputes on every call; an analysis that needs the same sets
+    again (``propose`` needs them for the overlaps, the hubs, the evidence, the themes)
+    takes one ``SignalSets`` and passes it on. Valid while G is unchanged.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from(["a", "b"], kind="cluster_organisation")
+    >>> G.add_node("firm", kind="company")
+    >>> _ = G.add_edges_from([("firm", "a"), ("firm", "b")], type="MEMBER_OF")
+    >>> sets = SignalSets(G)
+    >>> sets.get("members", ["a", "b"]) == signal_sets(G, "members"), sets.of("members", "a") is sets.of("members", "a")
+    (True, True)
+    """
+
+    def __init__(self, G: nx.MultiDiGraph):
+        self.G = G
+        self._sets: dict[tuple, frozenset] = {}
+
+    def of(self, signal: str, n) -> frozenset:
+        """Return n's set for one signal (a key of ``SIGNALS``)."""
+        key = (signal, n)
+        if key not in self._sets:
+            self._sets[key] = frozenset(_signal_set(self.G, SIGNALS[signal], n))
+        return self._sets[key]
+
+    def get(self, signal: str, nodes) -> dict:
+        """Return ``{n: set}`` for one signal and the given nodes."""
+        return {n: self.of(signal, n) for n in nodes}
+
+    def check(self, G) -> SignalSets:
+        """Return self, or raise ``ValueError`` if it was computed for another graph."""
+        if G is not self.G:
+            raise ValueError("these SignalSets were computed for another graph")
+        return self
+
+
+def check_weights(weights: dict) -> dict:
+    """Return a copy of ``weights`` or raise ``ValueError``: known signals, finite, >= 0, some > 0.
+
+    >>> check_weights({"members": -1})
+    Traceback (most recent call last):
+    ValueError: weight members=-1: a weight must be a finite number >= 0
+    """
+    unknown = set(weights) - set(SIGNALS)
+    if unknown:
+        raise ValueError(f"unknown signal(s) {', '.join(sorted(unknown))}; use: {', '.join(SIGNALS)}")
+    for name, w in weights.items():
+        if not (isinstance(w, numbers.Real) and math.isfinite(w) and w >= 0):
+            raise ValueError(f"weight {name}={w}: a weight must be a finite number >= 0")
+    if sum(weights.values()) <= 0:
+        raise ValueError("the weights add up to 0: give at least one signal a weight above 0")
+    return dict(weights)
+
+
+def combined_score(signals: dict, weights: dict | None = None, measure: str = "jaccard") -> float:
+    """Combine per-signal overlaps into one score in [0, 1]: the weighted mean.
+
+    Every signal in ``weights`` counts, a missing signal as 0, so a pair that shares only
+    a theme scores low even if its theme Jaccard is 1.
+
+    >>> combined_score({"themes": {"jaccard": 1.0}}, {"themes": 1.0, "members": 3.0})
+    0.25
+    """
+    weights = check_weights(DEFAULT_WEIGHTS if weights is None else weights)
+    total = sum(weights.values())
+    return sum(w * signals.get(s, {}).get(measure, 0.0) for s, w in weights.items()) / total
+
+
+def pairwise_overlaps(G: nx.MultiDiGraph, *, weights: dict | None = None, nodes=None, signals=None, sets: SignalSets | None = None) -> list[dict]:
+    """Compute the overlap of every pair of cluster organisations that share anything.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The ecosystem graph.
+    weights : dict, optional
+        Signal -> weight for the combined score (default ``DEFAULT_WEIGHTS``). A signal
+        left out weighs 0: to change one weight, start from ``dict(DEFAULT_WEIGHTS)`` (the
+        CLI's ``--weight`` does). Unknown signals and negative weights raise ``ValueError``.
+    nodes : iterable, optional
+        The organisations (default: every cluster organisation).
+    signals : iterable of str, optional
+        The signals to compute (default: all). The score is then the weighted mean over
+        these signals only: the weights of the others do not dilute it.
+    sets : SignalSets, optional
+        The organisations' sets, when the caller has them already (see :class:`SignalSets`).
+
+    Returns
+    -------
+    list of dict
+        One dict per pair ``a < b`` with ``a``, ``b``, ``score`` and ``signals``:
+        ``{signal: {"shared", "jaccard", "containment_ab", "containment_ba"}}`` for each
+        signal on which they share something. Sorted by score (descending), then ids.
+
+    Notes
+    -----
+    Containment ``containment_ab`` is ``|A & B| / |A|``: how much of a's set lies in b's.
+    Each signal is computed on the sparse path (one sparse product per signal).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from(["a", "b"], kind="cluster_organisation")
+    >>> G.add_nodes_from(["f1", "f2"], kind="company")
+    >>> _ = G.add_edges_from([("f1", "a"), ("f1", "b"), ("f2", "a")], type="MEMBER_OF")
+    >>> p = pairwise_overlaps(G, weights={"members": 1.0})
+    >>> p[0]["a"], p[0]["b"], p[0]["score"], p[0]["signals"]["members"]["containment_ba"]
+    ('a', 'b', 0.5, 1.0)
+
+    With ``signals``, the score is over those signals alone (here: the members' Jaccard):
+
+    >>> pairwise_overlaps(G, signals=["members"])[0]["score"]
+    0.5
+    """
+    if signals is not None:
+        signals = list(dict.fromkeys(signals))
+        unknown = sorted(set(signals) - set(SIGNALS))
+        if unknown:
+            raise ValueError(f"unknown signal(s) {', '.join(unknown)}; use: {', '.join(SIGNALS)}")
+        weights = {s: w for s, w in (DEFAULT_WEIGHTS if weights is None else check_weights(weights)).items() if s in signals}
+    weights = check_weights(DEFAULT_WEIGHTS if weights is None else weights)
+    nodes = cluster_organisations(G) if nodes is None else sorted(nodes)
+    sets = SignalSets(G) if sets is None else sets.check(G)
+    pairs: dict[tuple, dict] = {}
+    for signal in signals or SIGNALS:
+        X, rows, _ = incidence_matrix(G, nodes, neighbors=lambda n, signal=signal: sets.of(signal, n))
+        r = pairwise_overlap(X)
+        for i, j, sh, jac, cij, cji in zip(r.row_i, r.row_j, r.shared, r.jaccard, r.containment_ij, r.containment_ji):
+            a, b = rows[i], rows[j]
+            pairs.setdefault((a, b), {})[signal] = {
+                "shared": int(sh),
+                "jaccard": float(jac),
+                "containment_ab": float(cij),
+                "containment_ba": float(cji),
+            }
+    out = [{"a": a, "b": b, "score": combined_score(s, weights), "signals": s} for (a, b), s in pairs.items()]
+    out.sort(key=lambda p: (-p["score"], p["a"], p["b"]))
+    return out
+
+
+def overlap_evidence(G: nx.MultiDiGraph, a, b, signal: str, *, limit: int = 5, sets: SignalSets | None = None) -> list[dict]:
+    """Return what a and b share on a signal, each shared item with the quotes linking it.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from(["a", "b"], kind="cluster_organisation", name="x")
+    >>> G.add_node("f", kind="company", name="Firm")
+    >>> _ = G.add_edges_from([("f", c, {"quote": f"Firm er medlem af {c}"}) for c in "ab"], type="MEMBER_OF", doc="d1")
+    >>> [(e["item"], len(e["quotes"])) for e in overlap_evidence(G, "a", "b", "members")]
+    [('f', 2)]
+    """
+    sets = SignalSets(G) if sets is None else sets.check(G)
+    shared = sorted(sets.of(signal, a) & sets.of(signal, b))
+    items = []
+    for item in shared[:limit]:
+        quotes = []
+        for org in (a, b):
+            for u, v, d in list(G.out_edges(org, data=True)) + list(G.in_edges(org, data=True)):
+                other = v if u == org else u
+                if other == item or (signal == "regions" and item in regions_of(G, other)):
+                    q = {"start": u, "type": d.get("type"), "end": v, "doc": d.get("doc"), "quote": d.get("quote")}
+                    if q not in quotes:
+                        quotes.append(q)
+        items.append({"item": item, "name": G.nodes[item].get("name", str(item)), "quotes": quotes})
+    return items

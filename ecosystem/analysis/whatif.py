@@ -1,0 +1,57 @@
+"""What-if: the landscape after proposals are carried out, and the measures that compare before and after."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from ecosystem.analysis.organisations import ALL_REGIONS, is_national, name_of, regions_served
+from ecosystem.analysis.overlap import SignalSets, cluster_organisations, pairwise_overlaps
+
+__all__ = ["apply_proposals", "landscape_metrics"]
+
+def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGraph:
+    """Return a copy of G with each proposal's members folded into its anchor."""
+    H = G.copy()
+    for p in proposals:
+        anchor = p["anchor"]["id"]
+        for m in p["members"]:
+            if m["id"] == anchor or m["id"] not in H:
+                continue
+            for u, v, k, d in list(H.in_edges(m["id"], keys=True, data=True)) + list(H.out_edges(m["id"], keys=True, data=True)):
+                a, b = (anchor if u == m["id"] else u), (anchor if v == m["id"] else v)
+                if a != b:
+                    H.add_edge(a, b, key=k, **d)
+            H.nodes[anchor].setdefault("merged", []).append(m["id"])
+            H.remove_node(m["id"])
+    return H
+
+
+def landscape_metrics(G: nx.MultiDiGraph, *, weights=None, sets: SignalSets | None = None) -> dict:
+    """Measure the landscape: organisations, total overlap, regions per theme, shared themes.
+
+    Returns
+    -------
+    dict
+        ``organisations``: how many cluster organisations; ``overlapping_pairs``: pairs
+        sharing anything; ``total_pairwise_overlap``: the sum of their combined scores
+        (rounded to 4 places); ``regions_per_theme``: ``{theme name: regions its
+        organisations serve together}`` (an organisation of national reach serves all
+        five; the others the regions they serve or lie in, places by the place table); ``themes_with_several_organisations``: the
+        names of themes two or more organisations work in, sorted.
+    """
+    orgs = cluster_organisations(G)
+    sets = SignalSets(G) if sets is None else sets.check(G)
+    pairs = pairwise_overlaps(G, weights=weights, sets=sets)
+    themes = sets.get("themes", orgs)
+    regions = {o: set(ALL_REGIONS) if is_national(G, o) else set(regions_served(G, o, sets)) for o in orgs}
+    by_theme: dict = {}
+    for o in orgs:
+        for t in themes[o]:
+            by_theme.setdefault(t, set()).add(o)
+    return {
+        "organisations": len(orgs),
+        "total_pairwise_overlap": round(sum(p["score"] for p in pairs), 4),
+        "overlapping_pairs": len(pairs),
+        "regions_per_theme": {name_of(G, t): len(set().union(*(regions[o] for o in os))) for t, os in sorted(by_theme.items())},
+        "themes_with_several_organisations": sorted(name_of(G, t) for t, os in by_theme.items() if len(os) > 1),
+    }

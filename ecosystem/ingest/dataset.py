@@ -1,0 +1,257 @@
+"""One import in memory: the :class:`Dataset` every importer returns, and its stored form.
+
+What lands in the graph
+-----------------------
+Projects are ``project`` nodes ``FUNDED_BY`` their programme (an H2020 programme part
+``PART_OF`` Horizon 2020, or a fund x region pool such as *ERDF Nordjylland 2007-2013*
+``PART_OF`` Regionalfonden/Socialfonden, which ``SERVES`` its region). Organisations
+are ``company``, ``knowledge_institution``, ``public_authority`` (CORDIS type, else the
+name: :func:`~ecosystem.ingest.organisations.classify_organisation`) ``PARTICIPATES_IN``
+projects with ``role`` and ``amount`` (``amount_unit`` says EUR or DKK), ``LOCATED_IN``
+their municipality, which is ``LOCATED_IN`` its region (with its NUTS-2 code). Members
+are ``MEMBER_OF`` clusters.
+
+Every imported node and edge carries its provenance: ``dataset`` (the import's name),
+``file`` and ``row`` (the line of the file where the record starts), ``imported=True``;
+``doc`` is the dataset name and ``quote`` is empty, so code that shows ``doc``/``quote``
+keeps working. Columns that hold personal data (contact persons, e-mail, phone) are
+dropped when the file is read, whatever the importer
+(:data:`~ecosystem.ingest.tables.PERSONAL_COLUMNS`).
+"""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import io
+import itertools
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ecosystem.evidence import ORGANISATION_KINDS
+from ecosystem.ingest.resolution import normalise_name
+
+__all__ = ["Dataset", "EDGE_FIELDS", "Edge", "FORMAT", "bulk"]
+
+FORMAT = 1
+"""Version of the stored form: of an import's data file and of the store's manifest."""
+
+EDGE_FIELDS = ("start", "type", "end", "role", "year", "amount", "amount_unit", "file", "row", "method")
+"""The keys of an edge; a stored import lists each edge's values in this order."""
+
+
+_FIELD = {f: i for i, f in enumerate(EDGE_FIELDS)}
+
+
+class Edge(tuple):
+    """One relation of an import: its values in the order of :data:`EDGE_FIELDS`, read by name.
+
+    A tuple, not a dict: an import of a million members holds two million of them.
+
+    >>> e = Edge.of("cvr-1", "MEMBER_OF", "cluster", file="m.csv", row=2)
+    >>> e["start"], e["row"], e.get("year"), e.get("nope", "-")
+    ('cvr-1', 2, None, '-')
+    >>> e.replace(start="cvr-2")["start"], e["start"]
+    ('cvr-2', 'cvr-1')
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, start: str, type: str, end: str, **attrs) -> Edge:
+        """An edge from its fields by name; those not given are None (``role`` is ``""``)."""
+        attrs.setdefault("role", "")
+        unknown = set(attrs) - set(EDGE_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown edge fields {sorted(unknown)}; an edge has {', '.join(EDGE_FIELDS)}")
+        return cls((start, type, end, *map(attrs.get, EDGE_FIELDS[3:])))
+
+    def __getitem__(self, key):
+        return tuple.__getitem__(self, _FIELD[key] if isinstance(key, str) else key)
+
+    def get(self, key: str, default=None):
+        """The value of field `key` (None if unset), or `default` if no edge has that field."""
+        return tuple.__getitem__(self, _FIELD[key]) if key in _FIELD else default
+
+    def replace(self, **changes) -> Edge:
+        """A copy with the fields in `changes` set."""
+        values = list(self)
+        for k, v in changes.items():
+            values[_FIELD[k]] = v
+        return Edge(values)
+
+
+@contextmanager
+def bulk():
+    """Pause the cyclic garbage collector while building hundreds of thousands of dicts.
+
+    None of them form cycles, yet each full collection walks them all again; on the
+    whole H2020 file that tripled the time of an import.
+
+    >>> import gc
+    >>> with bulk():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _batches(items: list, encode, size: int = 10_000):
+    """JSON text of `items` in pieces: `encode` of each `size` of them, joined by commas."""
+    for i in range(0, len(items), size):
+        yield ("," if i else "") + encode(items[i : i + size])
+
+
+def _gzip(parts) -> bytes:
+    """Gzip text given in pieces (the same bytes as ``gzip.compress`` of it joined, ``mtime=0``)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as f:
+        for part in parts:
+            f.write(part.encode("utf-8"))
+    return out.getvalue()
+
+
+def _empty(v) -> bool:
+    return v is None or v == "" or (isinstance(v, list) and not v)
+
+
+@dataclass
+class Dataset:
+    """One import in memory: nodes and edges in the model's kinds and types, with provenance.
+
+    ``nodes`` maps an id to its attributes (``kind``, ``subtype``, ``name``, ``aliases``,
+    ``file``, ``row`` and data such as ``cvr``, ``pic``, ``country``; empty ones are not
+    kept); ``edges`` are :class:`Edge` tuples, read by the names of :data:`EDGE_FIELDS`. Nodes with ``ref=True`` stand for seed entities
+    the file names (a member's cluster) and are never created in the graph.
+    ``links`` is filled by :func:`~ecosystem.ingest.store.save_import`: imported id ->
+    ``{entity, method, score}``; ``norms`` keeps the names normalised so far
+    (:meth:`normalised`).
+    """
+
+    name: str
+    source: str
+    files: list[dict] = field(default_factory=list)
+    nodes: dict[str, dict] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    dropped_columns: list[str] = field(default_factory=list)
+    links: dict[str, dict] = field(default_factory=dict)
+    norms: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def normalised(self, name: str) -> str:
+        """:func:`~ecosystem.ingest.resolution.normalise_name` of `name`, worked out once per import.
+
+        Classifying, keying, merging and linking an organisation all compare its
+        normalised name; an import of a million names would otherwise normalise each
+        several times (kept in memory with the import, never stored).
+        """
+        norm = self.norms.get(name)
+        if norm is None:
+            norm = self.norms[name] = normalise_name.__wrapped__(name)  # memoised here, not in its small cache
+        return norm
+
+    def add_node(self, node_id: str, **attrs) -> str:
+        """Add a node, or fill in the attributes an earlier row left empty; return its id.
+
+        Empty values (None, ``""``, ``[]``) are not kept: read ``d.get("cvr")``.
+        """
+        d = self.nodes.get(node_id)
+        if d is None:
+            self.nodes[node_id] = {k: v for k, v in attrs.items() if not _empty(v)}
+        else:
+            for k, v in attrs.items():
+                if _empty(d.get(k)) and not _empty(v):
+                    d[k] = v
+        return node_id
+
+    def add_edge(self, start: str, type: str, end: str, *, file: str, row: int | None, role: str = "", **attrs) -> None:
+        """Add one fact with its provenance (file and row)."""
+        self.edges.append(Edge.of(start, type, end, role=role, file=file, row=row, **attrs))
+
+    def organisations(self, *, places: bool = True) -> dict[str, dict]:
+        """Return the nodes entity resolution links: organisations and, unless ``places=False``,
+        the municipalities the import located them in (``kommune-KOMKODE``)."""
+        return {
+            n: d
+            for n, d in self.nodes.items()
+            if d.get("kind") in ORGANISATION_KINDS and not d.get("ref") and (places or not n.startswith("kommune-"))
+        }
+
+    def encode(self) -> bytes:
+        """Return the dataset in its stored form: gzip-compressed JSON, the same bytes for the same data.
+
+        Edges are lists in the order of :data:`EDGE_FIELDS`; empty node attributes are
+        left out. The JSON is written and compressed in pieces: memory holds the
+        compressed bytes, not the text.
+
+        >>> ds = Dataset("t", "test")
+        >>> ds.add_edge(ds.add_node("a", kind="company", name="A", cvr=None), "MEMBER_OF", "b", file="f.csv", row=2)
+        >>> back = Dataset.decode(ds.encode())
+        >>> back.nodes, back.edges[0]["end"], back.edges[0]["year"]
+        ({'a': {'kind': 'company', 'name': 'A', 'aliases': [], 'subtype': ''}}, 'b', None)
+        >>> back.encode() == Dataset.decode(back.encode()).encode()  # stable once read back
+        True
+        """
+        dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+        nodes = self.nodes
+        return _gzip(
+            itertools.chain(
+                [dump({"dropped_columns": self.dropped_columns, "edge_fields": EDGE_FIELDS})[:-1], ',"edges":['],
+                _batches(self.edges, lambda batch: dump(batch)[1:-1]),
+                [
+                    '],"files":',
+                    dump(self.files),
+                    ',"format":',
+                    dump(FORMAT),
+                    ',"links":',
+                    dump(self.links),
+                    ',"name":',
+                    dump(self.name),
+                    ',"nodes":{',
+                ],
+                _batches(
+                    sorted(nodes),
+                    lambda batch: dump({n: {k: v for k, v in nodes[n].items() if v not in (None, "")} for n in batch})[
+                        1:-1
+                    ],
+                ),
+                ['},"source":', dump(self.source), "}"],
+            )
+        )
+
+    @classmethod
+    def decode(cls, data: bytes) -> Dataset:
+        """Read a dataset back from :meth:`encode`'s bytes.
+
+        Raises
+        ------
+        OSError, EOFError, zlib.error, ValueError
+            If the bytes are not gzip-compressed JSON (damaged or cut off).
+        """
+        with bulk():
+            payload = json.loads(gzip.decompress(data))
+            fields = payload["edge_fields"]
+            ds = cls(
+                payload["name"],
+                payload["source"],
+                payload["files"],
+                payload["nodes"],
+                [],
+                payload["dropped_columns"],
+                payload["links"],
+            )
+            if list(fields) != list(EDGE_FIELDS):
+                raise ValueError(f"edge fields {fields} are not {list(EDGE_FIELDS)}")
+            ds.edges = [Edge(e) for e in payload["edges"]]
+        for d in ds.nodes.values():
+            d.setdefault("aliases", [])
+            d.setdefault("subtype", "")
+        return ds

@@ -1,0 +1,100 @@
+"""Import an analyst's membership list (:func:`import_members`).
+
+File read: a CSV with the header ``cluster,member,cvr,municipality``: ``cluster`` is a
+seed entity's id, name or alias; ``member`` the member's name; ``cvr`` (8 digits,
+optional, ``DK`` prefix allowed) and ``municipality`` (a name or 4-digit KOMKODE,
+optional) may be left empty or left out. For example::
+
+    cluster,member,cvr,municipality
+    Danish Food Cluster,Arla Foods amba,25313763,Aarhus
+    danish-food-cluster,Nordic Seed A/S,,Skanderborg
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import networkx as nx
+
+from ecosystem.evidence import ORGANISATION_KINDS, slugify
+from ecosystem.geo import Municipality, municipality_by_name
+from ecosystem.graph import build_graph, name_index
+from ecosystem.ingest.dataset import Dataset
+from ecosystem.ingest.organisations import add_municipality, add_organisation, merge_by_name
+from ecosystem.ingest.tables import read_table, scrub
+
+__all__ = ["MEMBER_COLUMNS", "import_members"]
+
+MEMBER_COLUMNS = ("cluster", "member", "cvr", "municipality")
+"""A membership list's columns; the last two are optional."""
+
+
+def import_members(path, *, G: nx.Graph | None = None, name: str | None = None, encoding: str = "utf-8-sig") -> Dataset:
+    """Read an analyst's membership list (``cluster,member,cvr,municipality``).
+
+    Parameters
+    ----------
+    path : path
+        The CSV; ``cvr`` and ``municipality`` columns are optional (see the module docs).
+    G : networkx graph, optional
+        The seed graph the clusters are looked up in (default: the shipped seeds).
+    name : str, optional
+        The import's name (default ``members-`` + the file's name).
+
+    Raises
+    ------
+    ImportFailed
+        If a cluster is not an organisation of G, a member is empty or listed twice for
+        one cluster, a CVR is not 8 digits or a municipality is unknown.
+    """
+    t = read_table(path, encoding)
+    t.require(MEMBER_COLUMNS[:2], MEMBER_COLUMNS[2:])
+    G = build_graph() if G is None else G
+    index = name_index(G)
+    ds = Dataset(name or "members-" + slugify(Path(path).name.split(".")[0]), "members", dropped_columns=list(t.dropped))
+    ds.files.append(t.file_entry("members"))
+    file = t.path.name
+    seen: set[int] = set()  # hashes of (cluster, member): a repeat is confirmed against the edges
+    towns: dict[str, Municipality | None] = {}
+    for line, v in t.rows:
+        ref = t.get(v, "cluster")
+        cluster = index.get(ref.casefold())
+        if cluster is None or G.nodes[cluster].get("kind") not in ORGANISATION_KINDS:
+            close = dict.fromkeys(G.nodes[index[c]]["name"] for c in difflib.get_close_matches(ref.casefold(), list(index), n=5, cutoff=0.6))
+            hint = "did you mean " + " or ".join(map(repr, list(close)[:3])) + "?" if close else "look it up with `ecosystem show NAME`"
+            raise t.bad(line, "cluster", ref, "is not an organisation in the seeds", "cluster is an id, name or alias of a seed organisation", hint)
+        member = scrub(t.get(v, "member"))
+        if not member:
+            raise t.bad(line, "member", member, "is empty", "every row names a member", "write the member's name")
+        cvr = t.cvr(line, v, "cvr")
+        place = t.get(v, "municipality")
+        if place not in towns:
+            towns[place] = municipality_by_name(place) if place else None
+        municipality = towns[place]
+        if place and municipality is None:
+            raise t.bad(
+                line,
+                "municipality",
+                place,
+                "is not a Danish municipality",
+                "municipality is a municipality's name or 4-digit KOMKODE",
+                "write e.g. Aarhus or 0751, or leave it empty",
+            )
+        org = add_organisation(ds, member, file=file, row=line, cvr=cvr, country="DK")
+        key = hash((cluster, org))
+        if key in seen and (first := _listed(ds, org, cluster)):
+            raise t.bad(line, "member", member, f"is listed for {ref!r} twice (first at line {first})", "each membership once", "remove the duplicate row")
+        seen.add(key)
+        if cluster not in ds.nodes:
+            ds.add_node(cluster, ref=True, kind=G.nodes[cluster]["kind"], name=G.nodes[cluster]["name"], aliases=[], file=file, row=line)
+        ds.add_edge(org, "MEMBER_OF", cluster, file=file, row=line)
+        if municipality is not None:
+            ds.add_edge(org, "LOCATED_IN", add_municipality(ds, municipality), file=file, row=line, method="municipality")
+    merge_by_name(ds)
+    return ds
+
+
+def _listed(ds: Dataset, org: str, cluster: str) -> int | None:
+    """The line where `org` was first listed as a member of `cluster`, if it was."""
+    return next((e["row"] for e in ds.edges if e["type"] == "MEMBER_OF" and e["start"] == org and e["end"] == cluster), None)

@@ -1,0 +1,190 @@
+"""Merge imported datasets into a graph built from the seeds.
+
+An imported organisation linked to a seed entity becomes that entity; organisations
+known only by name merge into the one imported organisation with a CVR or PIC of the
+same normalised name; facts keep their provenance (dataset, file, row). The store's
+:func:`~ecosystem.ingest.store.add_imports` loads the imports and calls
+:func:`merge_datasets`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from ecosystem.errors import EcosystemError
+from ecosystem.evidence import ATTRIBUTES, kind_labels
+from ecosystem.graph import successors
+from ecosystem.ingest.dataset import Dataset
+from ecosystem.ingest.resolution import normalise_name
+
+__all__ = ["merge_datasets"]
+
+_AUXILIARY = ("LOCATED_IN", "PART_OF", "SERVES")
+# What a node keeps from where it was first defined (a seed entity keeps its own).
+_KEEP = frozenset(
+    {"kind", "subtype", "name", "aliases", "labels", "doc", "quote", "doc_year", "first_year", "dataset", "file", "row", "imported", "ref"}
+)
+
+
+def _node_attrs(ds: Dataset, node: dict, first_year) -> dict:
+    """An imported node's attributes in the graph, with the import as its provenance."""
+    attrs = {k: v for k, v in node.items() if v is not None and k not in ("file", "row", "ref")}
+    attrs["labels"] = list(kind_labels(node["kind"]))
+    attrs.update(
+        doc=ds.name, quote="", doc_year=first_year, first_year=first_year, dataset=ds.name, file=node.get("file"), row=node.get("row"), imported=True
+    )
+    for a in ATTRIBUTES:
+        if a in attrs:
+            attrs[a + "_doc"], attrs[a + "_quote"] = ds.name, ""
+    return attrs
+
+
+
+def merge_datasets(G: nx.MultiDiGraph, datasets: list[Dataset], *, as_of: int | None = None, countries: Iterable[str] | None = None) -> dict:
+    """Merge stored datasets (with their ``links``) into G, in place; return the counts.
+
+    See :func:`~ecosystem.ingest.store.add_imports` for the parameters, the counts
+    returned and how nodes merge; `as_of` defaults to ``G.graph["as_of"]``.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("food", kind="cluster_organisation", name="Food Cluster")
+    >>> ds = Dataset("members-x", "members", links={"cvr-1": {"entity": "food", "method": "name", "score": 100.0}})
+    >>> _ = ds.add_node("cvr-1", kind="company", name="Food Cluster A/S", file="x.csv", row=2)
+    >>> _ = ds.add_node("cvr-2", kind="company", name="Arla", file="x.csv", row=3)
+    >>> ds.add_edge("cvr-2", "MEMBER_OF", "cvr-1", file="x.csv", row=3, year=None)
+    >>> merge_datasets(G, [ds])
+    {'imports': ['members-x'], 'nodes_added': 1, 'edges_added': 1, 'linked': 1, 'merged': 0}
+    >>> list(G.edges("cvr-2", keys=True))
+    [('cvr-2', 'food', 'members-x:x.csv:3:MEMBER_OF')]
+    """
+    as_of = G.graph.get("as_of") if as_of is None else as_of
+    countries = _check_countries(countries, datasets) if countries is not None else None
+
+    former = successors(G)
+    mapping: dict[str, str] = {}
+    for ds in datasets:
+        for imp, link in ds.links.items():
+            target = link["entity"] if link["entity"] in G else former.get(link["entity"])
+            if target is not None:
+                mapping.setdefault(imp, target)
+    keyed: dict[str, set[str]] = {}
+    for ds in datasets:
+        for n, d in ds.nodes.items():
+            if n.startswith(("cvr-", "pic-")) and d.get("named", True):
+                keyed.setdefault(normalise_name(d["name"]), set()).add(n)
+    for ds in datasets:
+        for n, d in ds.nodes.items():
+            if n.startswith("org-") and n not in mapping:
+                same = keyed.get(normalise_name(d["name"]), set())
+                if len(same) == 1:
+                    (other,) = same
+                    mapping[n] = mapping.get(other, other)
+
+    summary = {"imports": [ds.name for ds in datasets], "nodes_added": 0, "edges_added": 0, "linked": 0, "merged": 0}
+    selected = [(ds, _select(ds, as_of, countries)) for ds in datasets]
+    todo = []
+    for ds, edges in selected:
+        first: dict[str, int] = {}
+        for e in edges:
+            for n in (e["start"], e["end"]):
+                first.setdefault(n, e["year"])
+                if e["year"] is not None:
+                    first[n] = min(first[n] or e["year"], e["year"])
+        todo += [(mapping.get(n, n) != n, ds, n, first[n]) for n in sorted(first)]
+    linked: set[str] = set()
+    merged_ids: set[str] = set()
+    # Nodes under their own id first, so a merged-in node never stands in for its target.
+    for merged, ds, n, first_year in sorted(todo, key=lambda x: x[0]):
+        d = ds.nodes[n]
+        target = mapping.get(n, n)
+        if target in G:
+            node = G.nodes[target]
+            if merged and n not in node.setdefault("imported_ids", []):
+                node["imported_ids"].append(n)
+                (merged_ids if node.get("imported") else linked).add(n)
+            for k, v in _node_attrs(ds, d, first_year).items():
+                if k not in node and k not in _KEEP and v is not None:
+                    node[k] = v
+        elif not d.get("ref"):
+            G.add_node(target, **_node_attrs(ds, d, first_year))
+            summary["nodes_added"] += 1
+    added: set[tuple] = set()
+    for ds, edges in selected:
+        for e in edges:
+            u, v = mapping.get(e["start"], e["start"]), mapping.get(e["end"], e["end"])
+            if u == v or u not in G or v not in G:
+                continue
+            # Readable and unique per pair: where the fact is; structure (row None) once.
+            key = f"{ds.name}:{e['file']}:{e['row']}:{e['type']}" if e["row"] is not None else f"import:{e['type']}"
+            attrs = {
+                "type": e["type"],
+                "role": e["role"] or "",
+                "year": e["year"],
+                "doc": ds.name,
+                "doc_year": e["year"],
+                "quote": "",
+                "dataset": ds.name,
+                "file": e["file"],
+                "row": e["row"],
+                "imported": True,
+            }
+            for k in ("amount", "amount_unit", "method"):
+                if e.get(k) is not None:
+                    attrs[k] = e[k]
+            G.add_edge(u, v, key=key, **attrs)
+            added.add((u, v, key))
+    summary["edges_added"] = len(added)
+    summary["linked"] = len(linked)
+    summary["merged"] = len(merged_ids)
+    return summary
+
+
+
+# Where the EU's codes differ from ISO 3166, CORDIS uses the EU's.
+_EU_CODES = {"GB": "UK", "GR": "EL"}
+
+
+def _check_countries(countries: Iterable[str], datasets: list[Dataset]) -> set[str]:
+    """Upper-case the codes; refuse codes no imported participant has, naming the known ones."""
+    wanted = {c.strip().upper() for c in countries}
+    known = {d["country"] for ds in datasets for d in ds.nodes.values() if d.get("country")}
+    unknown = sorted(wanted - known)
+    if unknown and datasets:
+        hints = [f"CORDIS writes {c} as {_EU_CODES[c]}" for c in unknown if _EU_CODES.get(c) in known]
+        raise EcosystemError(
+            f"no imported participant has the country code {', '.join(unknown)}"
+            + (f" ({'; '.join(hints)})" if hints else "")
+            + f"; the imports have {len(known)} codes: {', '.join(sorted(known))}"
+        )
+    return wanted
+
+
+def _select(ds: Dataset, as_of: int | None, countries: set | None) -> list[dict]:
+    """The dataset's edges that survive `as_of` and `countries`, with what hangs off them."""
+    projects = {n for n, d in ds.nodes.items() if d.get("kind") == "project"}
+    late = {n for n in projects if as_of is not None and (ds.nodes[n].get("year") or 0) > as_of}
+    if countries is not None:
+        keep = {e["end"] for e in ds.edges if e["type"] == "PARTICIPATES_IN" and ds.nodes[e["start"]].get("country") in countries}
+        late |= projects - keep
+    core, aux = [], []
+    for e in ds.edges:
+        if e["start"] in late or e["end"] in late or (as_of is not None and e["year"] is not None and e["year"] > as_of):
+            continue
+        (aux if e["type"] in _AUXILIARY else core).append(e)
+    used = {e["start"] for e in core} | {e["end"] for e in core}
+    chosen = list(core)
+    pending = aux
+    # An organisation's municipality, then the municipality's region: follow the chain.
+    while pending:
+        take = [e for e in pending if e["start"] in used]
+        if not take:
+            break
+        chosen += take
+        used |= {e["end"] for e in take}
+        taken = set(map(id, take))
+        pending = [e for e in pending if id(e) not in taken]
+    return chosen

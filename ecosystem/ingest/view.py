@@ -1,0 +1,253 @@
+"""The graph the analyses read, with the stored imports merged: cut to what they look at, cached.
+
+The whole merged graph holds every imported organisation and project (about 70,000 nodes
+with the H2020 and structural-fund imports), but the analyses only look at the cluster
+organisations, their neighbours and, for regions, the neighbours' neighbours. The
+*analysis graph* keeps every seed entity and every node within two relations of a cluster
+organisation (and the neighbours of seed entities with at most SHOW_DEGREE relations),
+with all relations among them, in the whole graph's order; the whole
+graph's counts (:func:`ecosystem.graph.graph_stats`) travel with it in
+``G.graph["stats"]``.
+
+It is cached in the store (``cache/analysis-<key>.json``) as plain JSON, keyed by the
+content of the seeds, of the stored imports, of this package's code and by the
+arguments. A changed seed, a new or removed import or a new version of the code gives a
+new key; a cache file that cannot be read or does not hold what its name says is
+rebuilt, never trusted. Files are written atomically, so a crash leaves no half-written
+cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import graphlib
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+
+import networkx as nx
+
+from ecosystem import files
+from ecosystem.evidence import CLUSTER_KINDS, load_seeds
+from ecosystem.graph import build_graph, graph_stats, name_index
+from ecosystem.ingest.store import add_imports, ecosystem_home, list_imports
+
+__all__ = ["analysis_graph", "cut_for_analysis", "find_complete", "CACHE_FORMAT", "RADIUS"]
+
+CACHE_FORMAT = 1
+RADIUS = 2  # relations from a cluster organisation that the analyses read
+SHOW_DEGREE = 1000  # a seed entity with at most this many relations keeps all its neighbours
+KEEP_CACHES = 8  # the most recently used cache files kept; older ones are removed
+
+
+def cut_for_analysis(G: nx.MultiDiGraph, keep: Iterable = ()) -> nx.MultiDiGraph:
+    """Return a copy of G with the nodes in `keep` and those within RADIUS relations of a cluster organisation.
+
+    Nodes and relations keep G's order: each node's successors and predecessors come in
+    the same order as in G (see :func:`_insertion_order`), so whatever iterates them sees
+    the same sequence. ``G.graph`` is copied, with ``stats`` set to the counts of G.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("c", kind="cluster_organisation")
+    >>> G.add_nodes_from(["p", "firm", "far"], kind="company")
+    >>> nx.add_path(G, ["c", "p", "firm", "far"], type="PARTICIPATES_IN")
+    >>> H = cut_for_analysis(G)
+    >>> list(H), H.graph["stats"]["nodes"]
+    (['c', 'p', 'firm'], 4)
+    """
+    near = {n for n, k in G.nodes(data="kind") if k in CLUSTER_KINDS}
+    frontier = set(near)
+    for _ in range(RADIUS):
+        frontier = {m for n in frontier for m in (*G.successors(n), *G.predecessors(n))} - near
+        near |= frontier
+    near |= set(keep)
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph, stats=graph_stats(G))
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in near)
+    H.add_edges_from((u, v, k, d) for u, v in _insertion_order(G, H) for k, d in G.succ[u][v].items())
+    return H
+
+
+def _insertion_order(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> list[tuple]:
+    """The linked pairs of G among H's nodes, in an order that, added one by one, gives every
+    node of H its successors and its predecessors in G's order.
+
+    A node's successors are in the order their first relation was added, and so are its
+    predecessors: both are orders of one history, so a topological sort of the pairs
+    under the two orders always exists. Iterating ``G.edges`` instead would keep the
+    successors' order but not the predecessors'.
+    """
+    order = graphlib.TopologicalSorter()
+    for adjacency in (G.succ, G.pred):
+        for n in H:
+            previous = None
+            for m in adjacency[n]:
+                if m in H:
+                    pair = (n, m) if adjacency is G.succ else (m, n)
+                    order.add(pair, *([previous] if previous else []))
+                    previous = pair
+    return list(order.static_order())
+
+
+def analysis_graph(
+    seeds=None,
+    *,
+    as_of: int | None = None,
+    home=None,
+    countries: Iterable[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> nx.MultiDiGraph:
+    """Return the analysis graph with every stored import merged: from the cache, else built and cached.
+
+    Every analysis of :mod:`ecosystem.analysis` gives the same answer on it as on
+    :func:`~ecosystem.ingest.graph_with_imports` with the same arguments, in a fraction
+    of the time; ``G.graph["stats"]`` holds the whole graph's counts. With no import
+    stored it is the seed graph (and ``stats`` its counts).
+
+    Parameters
+    ----------
+    seeds, as_of, home, countries
+        As for :func:`~ecosystem.ingest.graph_with_imports`.
+    progress : callable, optional
+        Called with a short line at each step of a build (not on a cache hit).
+    """
+    seeds = load_seeds(seeds) if seeds is None or isinstance(seeds, (str, Path)) else seeds  # read once: key and build
+    entries = list_imports(home)
+    if not entries:
+        G = build_graph(seeds, as_of=as_of)
+        G.graph["stats"] = graph_stats(G)
+        return G
+    folder = ecosystem_home(home) / "cache"
+    key = _key(seeds, entries, as_of, countries)
+    path = folder / f"analysis-{key[:24]}.json"
+    G = _read(path, key)
+    if G is not None:
+        return G
+    say = progress or (lambda line: None)
+    say(f"building the graph with {len(entries)} import(s); done once, then cached")
+    G = build_graph(seeds, as_of=as_of)
+    seed_nodes = list(G)
+    add_imports(G, home, as_of=as_of, countries=countries)
+    say(f"cutting {G.number_of_nodes():,} nodes to what the analyses read")
+    # Seed entities keep their neighbours too (unless they have thousands, as a region
+    # does), so that `show` answers for them from the cache.
+    near = {m for n in seed_nodes if G.degree(n) <= SHOW_DEGREE for m in (*G.successors(n), *G.predecessors(n))}
+    H = cut_for_analysis(G, keep=[*seed_nodes, *near])
+    # What `find_complete` needs to answer for the whole graph: its degrees and names.
+    names = folder / f"names-{key[:24]}.json"
+    H.graph.update(degree={n: G.degree(n) for n in H}, names_file=str(names))
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        files.write_atomically(names, json.dumps({"key": key, "names": name_index(G)}, ensure_ascii=False).encode("utf-8"))
+    cached = _write(folder, path, key, H)
+    if cached is None:
+        return H
+    say(f"cached {H.number_of_nodes():,} nodes in {path}")
+    return cached
+
+
+def find_complete(G: nx.MultiDiGraph, name: str):
+    """Return the node `name` names in the whole merged graph if G holds every relation of it, else None.
+
+    For a graph from :func:`analysis_graph`: a command that shows one entity answers from
+    it when this finds the entity, and builds the whole graph only when it does not (an
+    entity far from every cluster organisation, a misspelt name). ``name`` is matched as
+    :func:`ecosystem.graph.find_entity` matches it in the whole graph: id, name or alias,
+    case-insensitive.
+    """
+    if "names_file" not in G.graph:
+        return None
+    try:
+        data = json.loads(Path(G.graph["names_file"]).read_bytes())
+        n = data["names"].get(" ".join(name.split()).casefold())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if n in G and G.degree(n) == G.graph["degree"].get(n):
+        return n
+    return None
+
+
+@cache
+def _code_digest() -> str:
+    """The package's own code: a new version, or an edited module, gives new cache keys."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _key(seeds, entries: list[dict], as_of, countries) -> str:
+    what = {
+        "format": CACHE_FORMAT,
+        "code": _code_digest(),
+        "seeds": dataclasses.asdict(seeds),
+        "imports": sorted((e["name"], e["data_file"]) for e in entries),
+        "as_of": as_of,
+        "countries": sorted(countries) if countries is not None else None,
+    }
+    text = json.dumps(what, sort_keys=True, ensure_ascii=False, default=lambda o: sorted(o) if isinstance(o, set) else str(o))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _from_json(text: bytes | str, key: str) -> nx.MultiDiGraph | None:
+    """The graph a cache file holds, or None if it is not exactly what `key` names."""
+    try:
+        data = json.loads(text)
+        if data["format"] != CACHE_FORMAT or data["key"] != key:
+            return None
+        G = nx.MultiDiGraph()
+        G.graph.update(data["graph"])
+        G.add_nodes_from((n, d) for n, d in data["nodes"])
+        G.add_edges_from((u, v, k, d) for u, v, k, d in data["edges"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return G
+
+
+def _read(path: Path, key: str) -> nx.MultiDiGraph | None:
+    """The cached graph, or None if there is none or it cannot be trusted."""
+    try:
+        G = _from_json(path.read_bytes(), key)
+        if G is not None:
+            path.touch()  # recently used: kept when older caches are removed
+    except OSError:
+        return None
+    return G
+
+
+def _write(folder: Path, path: Path, key: str, G: nx.MultiDiGraph) -> nx.MultiDiGraph | None:
+    """Cache G and return the graph read back from what was cached, so a cold run and a warm one see the same.
+
+    None if G holds a value JSON cannot keep exactly (then nothing is cached). A store
+    that cannot be written to only costs the next command the time to build.
+    """
+    data = {
+        "format": CACHE_FORMAT,
+        "key": key,
+        "graph": G.graph,
+        "nodes": list(G.nodes(data=True)),
+        "edges": [(u, v, k, d) for u, v in _insertion_order(G, G) for k, d in G.succ[u][v].items()],
+    }
+    try:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    back = _from_json(text, key)
+    same = back is not None and back.graph == G.graph and all(back.nodes[n] == d for n, d in G.nodes(data=True))
+    same = same and all(back.edges[u, v, k] == d for u, v, k, d in G.edges(keys=True, data=True))
+    if not same or any(list(back.pred[n]) != list(G.pred[n]) or list(back.succ[n]) != list(G.succ[n]) for n in G):
+        return None  # a tuple would come back a list, or an order would change: build each time rather than cache it changed
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        files.write_atomically(path, text.encode("utf-8"))
+        stale = sorted(folder.glob("analysis-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_CACHES:]
+        for old in stale:
+            old.unlink(missing_ok=True)
+            (folder / old.name.replace("analysis-", "names-", 1)).unlink(missing_ok=True)
+    except OSError:
+        pass
+    return back

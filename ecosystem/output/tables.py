@@ -1,0 +1,174 @@
+"""Render analysis results as Markdown, CSV or JSON text (deterministic, no I/O)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from ecosystem.analysis import SIGNALS
+
+__all__ = ["to_json", "proposals_markdown", "proposals_csv", "overlaps_rows", "rows_csv", "rows_table", "spreadsheet_safe", "proposal_rows", "PROPOSAL_COLUMNS"]
+
+
+def to_json(data) -> str:
+    """Serialise with sorted keys, UTF-8 letters kept, a trailing newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def spreadsheet_safe(value):
+    """Return a CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets the
+    usual leading apostrophe; numbers and other text are kept as they are.
+
+    >>> spreadsheet_safe("=SUM(A1)"), spreadsheet_safe("-0.5"), spreadsheet_safe("Aalborg")
+    ("'=SUM(A1)", '-0.5', 'Aalborg')
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def rows_csv(rows: list[dict], columns: list[str]) -> str:
+    """Write rows as CSV with the given columns; text cells are :func:`spreadsheet_safe`."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    w.writerows({k: spreadsheet_safe(v) for k, v in r.items()} for r in rows)
+    return buf.getvalue()
+
+
+def rows_table(rows: list[dict], columns: list[str]) -> str:
+    """Align rows in plain-text columns."""
+    cells = [[str(r.get(c, "")) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join(lines) + "\n"
+
+
+def overlaps_rows(G, pairs: list[dict]) -> list[dict]:
+    """Flatten overlap pairs: one row per pair, per-signal Jaccard/containment columns."""
+    rows = []
+    for p in pairs:
+        row = {"a": p["a"], "a_name": G.nodes[p["a"]]["name"], "b": p["b"], "b_name": G.nodes[p["b"]]["name"], "score": f"{p['score']:.4f}"}
+        for s in SIGNALS:
+            v = p["signals"].get(s)
+            row[f"{s}_shared"] = v["shared"] if v else 0
+            row[f"{s}_jaccard"] = f"{v['jaccard']:.3f}" if v else "0.000"
+            row[f"{s}_containment_ab"] = f"{v['containment_ab']:.3f}" if v else "0.000"
+            row[f"{s}_containment_ba"] = f"{v['containment_ba']:.3f}" if v else "0.000"
+        rows.append(row)
+    return rows
+
+
+PROPOSAL_COLUMNS = ["proposal", "rank", "score", "member", "name", "kind", "role", "hub_serves", "themes", "critical_mass", "gaps", "caution"]
+
+
+def proposals_csv(result: dict) -> str:
+    """One row per proposal member: proposal, rank, score, role (anchor/hub/member), regions."""
+    return rows_csv(proposal_rows(result), PROPOSAL_COLUMNS)
+
+
+def proposal_rows(result: dict) -> list[dict]:
+    """The rows of :func:`proposals_csv` (columns :data:`PROPOSAL_COLUMNS`), as dicts."""
+    rows = []
+    for p in result["proposals"]:
+        hubs = {h["id"]: h for h in p["hubs"]}
+        for m in p["members"]:
+            role = "anchor" if m["id"] == p["anchor"]["id"] else "hub" if m["id"] in hubs else "member"
+            rows.append({
+                "proposal": p["id"], "rank": p["rank"], "score": p["score"], "member": m["id"], "name": m["name"], "kind": m["kind"],
+                "role": role, "hub_serves": "|".join(hubs[m["id"]]["serves"]) if m["id"] in hubs else "",
+                "themes": "|".join(t["id"] for t in p["themes"]), "critical_mass": p["critical_mass"]["verdict"],
+                "gaps": "|".join(r["requirement"] for r in p["requirements"] if r["status"] == "gap"), "caution": p["caution"],
+            })
+        for o in p.get("operators", []):
+            rows.append({"proposal": p["id"], "rank": p["rank"], "score": p["score"], "member": o["id"], "name": o["name"], "kind": o["kind"],
+                         "role": o["role"].replace(" ", "_"), "hub_serves": "", "themes": "", "critical_mass": "", "gaps": o["why"], "caution": ""})
+    for k in result["kept_separate"]:
+        rows.append({"proposal": "", "rank": "", "score": "", "member": k["id"], "name": k["name"], "kind": "", "role": "kept_separate", "hub_serves": "", "themes": "", "critical_mass": "", "gaps": k["why"], "caution": ""})
+    return rows
+
+
+def _size_lines(cm: dict) -> list[str]:
+    """The figure behind each member's size: a stated count, or the firms in the imports (a lower bound)."""
+    lower = {m: f for m, f in cm.get("figures", {}).items() if f["figure"] != "stated member count"}
+    if not lower:
+        return []
+    out = ["Sizes as lower bounds (firms recorded as members, or taking part in the organisation's projects):", ""]
+    for m, f in lower.items():
+        shown = "; ".join(f"{x['name']} ({x['firms']} firms; {x['source']})" for x in f["projects"])
+        out.append(f"- `{m}`: {f['detail']}" + (f", e.g. {shown}" if shown else ""))
+    return [*out, ""]
+
+
+def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of=None) -> str:
+    """A report an analyst can read and defend: proposals, why, evidence, gaps, comparison."""
+    out = [f"# Consolidation proposals{f' (landscape as of {as_of})' if as_of else ''}", ""]
+    params = result["parameters"]
+    out.append(f"{len(result['proposals'])} proposals, {len(result['kept_separate'])} organisations kept separate. "
+               f"Groups: {params['method']} communities of the overlap projection (pairs scoring above {params['min_score']}), seed {params['seed']}. "
+               "Weights: " + ", ".join(f"{k} {v:g}" for k, v in params["weights"].items()) + ".")
+    out.append("")
+    for p in result["proposals"]:
+        out += [f"## {p['rank']}. {p['anchor']['name']} and {len(p['members']) - 1} more (score {p['score']:.3f})", ""]
+        out.append("**Members:** " + ", ".join(f"{m['name']} (`{m['id']}`)" for m in p["members"]))
+        out.append("")
+        out.append(f"**Anchor:** {p['anchor']['name']}: {p['anchor']['why']}.")
+        out.append("")
+        if p["hubs"]:
+            out.append("**Regional hubs:** " + "; ".join(f"{h['name']} for {', '.join(h['serves_names'])}" for h in p["hubs"]))
+        else:
+            out.append("**Regional hubs:** none needed beyond the anchor's regions (as far as the graph records)")
+        out.append("")
+        cm = p["critical_mass"]
+        counted = f"{cm['stated_members']} stated members ({', '.join(cm['counted'])}): " if cm["counted"] else ""
+        out.append(f"**Critical mass:** {counted}{cm['verdict']}; benchmark {cm['benchmark'][0]}-{cm['benchmark'][1]} active firms "
+                   f"([{cm['doc']}] \"{cm['quote']}\").")
+        out.append("")
+        out += _size_lines(cm)
+        out.append("**Themes:** " + (", ".join(t["name"] for t in p["themes"]) or "none recorded"))
+        out.append("")
+        out.append("**Overlap signals (pairs sharing):** " + ", ".join(f"{s} {n}" for s, n in sorted(p["signals"].items())))
+        out.append("")
+        if p["caution"]:
+            out += [f"**Caution:** {p['caution']}.", ""]
+        out.append("**Evidence:**")
+        out.append("")
+        for e in p["evidence"]:
+            out.append(f"- {e['signal']}: {e['start']} {e['type']} {e['end']} — [{e['doc']}] \"{e['quote']}\"")
+        out.append("")
+        out.append("**Against the 2021-24 requirements (document 003):**")
+        out.append("")
+        for r in p["requirements"]:
+            out.append(f"- {r['requirement']}: **{r['status']}** — {r['detail']}")
+        out.append("")
+        if p.get("operators"):
+            out += ["**Operators and hosts** (organisations of other kinds that run the members' cluster work):", ""]
+            for o in p["operators"]:
+                shown = "; ".join(f"{e['name']} ({e['source']})" for e in o["evidence"])
+                out.append(f"- {o['name']} (`{o['id']}`, {o['kind'].replace('_', ' ')}): {o['role']}, {o['why']}: {shown}")
+            out.append("")
+        if p["partners"]:
+            out.append("**Partners, not members:** " + ", ".join(f"{x['name']} ({x['kind'].replace('_', ' ')})" for x in p["partners"]))
+            out.append("")
+    out += ["## Kept separate", ""]
+    out += [f"- {k['name']} (`{k['id']}`): {k['why']}" for k in result["kept_separate"]] or ["- none"]
+    out += ["", "## Why some organisations are partners, not members", ""]
+    out += [f"- {kind.replace('_', ' ')}: {why}" for kind, why in result["partner_kinds"].items()]
+    if comparison is not None:
+        out += ["", "## Compared with the documents' recommendations", "",
+                "The recommendations were not used to make the proposals; they are compared here.", ""]
+        for c in comparison:
+            out.append(f"### {c['recommendation']} ({c['action']}, {c['status']}, {c['year']}): **{c['verdict']}**")
+            out.append("")
+            out.append(f"[{c['doc']}] \"{c['quote']}\"")
+            out.append("")
+            out += [f"- {r}" for r in c["reasons"]]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"

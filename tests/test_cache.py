@@ -1,0 +1,190 @@
+"""The analysis graph and its cache: the same answers as the whole merged graph, whatever state the cache is in."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from ecosystem.cli import cli
+from ecosystem.graph import build_graph, graph_stats
+from ecosystem.ingest import analysis_graph, cut_for_analysis, find_complete, graph_with_imports
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+FIX = Path(__file__).parent / "fixtures" / "imports"
+
+# Each command as the README shows it, and in JSON where it has that format.
+COMMANDS = [
+    ["stats"],
+    ["stats", "--format", "json"],
+    ["overlaps", "--top", "20"],
+    ["overlaps", "--format", "json"],
+    ["communities", "--format", "json"],
+    ["communities", "--method", "kclique"],
+    ["propose"],
+    ["propose", "--format", "json"],
+    ["whatif", "1", "--format", "json"],
+    ["eligibility", "--format", "json"],
+    ["leagues", "--format", "json"],
+    ["propose", "--format", "csv", "--as-of", "2016"],
+    ["show", "Dansk Skaldyrscenter"],  # all its relations in the analysis graph
+    ["show", "Region Midtjylland"],  # thousands of imported relations: from the whole graph
+    ["show", "AARHUS UNIVERSITET"],
+]
+
+
+def run(args, home, **env):
+    result = CliRunner().invoke(cli, [*args, "--home", str(home)], env={"ECOSYSTEM_CACHE": None, **env})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def cache_files(home) -> list[Path]:
+    return sorted((Path(home) / "cache").glob("analysis-*.json"))
+
+
+@pytest.fixture(scope="module")
+def real_home(tmp_path_factory):
+    """A store with the three real imports the README describes (../shared/data)."""
+    if not (DATA / "cordis_h2020" / "h2020_participations.csv.gz").exists():
+        pytest.skip(f"the real data is not beside the checkout ({DATA})")
+    home = tmp_path_factory.mktemp("real-home")
+    cordis = DATA / "cordis_h2020"
+    for args in (
+        ["cordis", str(cordis / "h2020_participations.csv.gz"), "--organisations", str(cordis / "h2020_organisations_subset.csv")],
+        ["structural-funds", str(DATA / "dk_structural_funds" / "erdf_esf_2007_2013.csv")],
+        ["structural-funds", str(DATA / "dk_structural_funds" / "erdf_esf_2014_2020.csv")],
+    ):
+        result = CliRunner().invoke(cli, ["import", *args, "--home", str(home)])
+        assert result.exit_code == 0, result.output
+    return home
+
+
+def test_every_command_answers_the_same_from_the_cache_as_from_the_whole_graph(real_home):
+    shutil.rmtree(real_home / "cache", ignore_errors=True)
+    for args in COMMANDS:
+        whole = run(args, real_home, ECOSYSTEM_CACHE="0")
+        cold_or_warm = run(args, real_home)
+        warm = run(args, real_home)
+        assert cold_or_warm == whole, f"{' '.join(args)}: the cached graph answers differently"
+        assert warm == whole, f"{' '.join(args)}: a warm cache answers differently"
+    assert len(cache_files(real_home)) == 2  # one per --as-of
+    stats = json.loads(run(["stats", "--format", "json"], real_home))
+    assert stats["nodes"] > 60_000 and set(stats["imported_organisations"]) == {
+        "cordis-h2020",
+        "structural-funds-2007-2013",
+        "structural-funds-2014-2020",
+    }
+
+
+def test_the_analysis_graph_is_a_small_part_of_the_whole(real_home):
+    whole = graph_with_imports(home=real_home)
+    G = analysis_graph(home=real_home)
+    assert G.graph["stats"] == graph_stats(whole)
+    assert set(build_graph()) <= set(G) <= set(whole)
+    assert G.number_of_nodes() < whole.number_of_nodes() / 20
+    # the same relations among the nodes kept, in the same order, seen from either end
+    kept = [(u, v, k) for u, v, k in whole.edges(keys=True) if u in G and v in G]
+    assert list(G.edges(keys=True)) == kept
+    assert all(list(G.pred[n]) == [u for u in whole.pred[n] if u in G] for n in G)
+
+
+@pytest.fixture
+def home(tmp_path):
+    result = CliRunner().invoke(cli, ["import", "structural-funds", str(FIX / "erdf_esf_2007_2013.csv"), "--home", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda p: p.unlink(), id="deleted"),
+        pytest.param(lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]), id="cut-in-half"),
+        pytest.param(lambda p: p.write_bytes(b"\x00\xff garbage"), id="garbage"),
+        pytest.param(lambda p: p.write_text("[]"), id="not-an-object"),
+        pytest.param(lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "key": "0" * 64})), id="other-key"),
+        pytest.param(lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "nodes": 5})), id="wrong-shape"),
+        pytest.param(lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "format": 999})), id="newer-format"),
+    ],
+)
+def test_a_damaged_cache_costs_time_never_a_wrong_answer(home, damage):
+    first = run(["propose", "--format", "json"], home)
+    stats = run(["stats"], home)
+    (path,) = cache_files(home)
+    damage(path)
+    assert run(["propose", "--format", "json"], home) == first
+    assert run(["stats"], home) == stats
+    (again,) = cache_files(home)  # rebuilt under the same name
+    assert again == path and json.loads(again.read_text())["format"] == 1
+
+
+def test_a_changed_seed_or_a_new_import_is_never_answered_from_an_old_cache(home, tmp_path_factory):
+    before = json.loads(run(["stats", "--format", "json"], home))
+    seeds = tmp_path_factory.mktemp("seeds")
+    shutil.copytree(ROOT / "seeds", seeds, dirs_exist_ok=True)
+    entities = seeds / "entities.csv"
+    with entities.open(encoding="utf-8", newline="") as f:
+        row = next(csv.DictReader(f))  # a new entity named by the first one's quote
+    with entities.open("a", encoding="utf-8", newline="") as f:
+        csv.DictWriter(f, list(row)).writerow({**row, "id": "zz-cache-test", "name": "Cache Test Project", "aliases": ""})
+    changed = json.loads(run(["stats", "--format", "json", "--seeds", str(seeds)], home))
+    assert changed["nodes"] == before["nodes"] + 1
+    result = CliRunner().invoke(cli, ["import", "members", str(FIX / "members.csv"), "--home", str(home)])
+    assert result.exit_code == 0, result.output
+    after = json.loads(run(["stats", "--format", "json"], home))
+    assert "members-members" in after["imported_organisations"] and after["nodes"] > before["nodes"]
+    assert len(cache_files(home)) == 3
+
+
+def test_a_store_that_cannot_hold_a_cache_still_answers(home):
+    expected = run(["propose"], home, ECOSYSTEM_CACHE="0")
+    (home / "cache").write_text("a file where the cache folder would go")
+    assert run(["propose"], home) == expected
+    assert run(["propose"], home) == expected
+
+
+def test_cut_keeps_two_relations_around_cluster_organisations_and_what_it_is_told():
+    G = nx.MultiDiGraph()
+    G.add_node("c", kind="cluster_organisation", name="C")
+    G.add_nodes_from(["p", "m", "r", "far", "seed"], kind="company")
+    nx.add_path(G, ["c", "p", "m", "far"], type="PARTICIPATES_IN")
+    G.add_edge("p", "r", type="LOCATED_IN")  # a neighbour's region: two relations away
+    H = cut_for_analysis(G, keep=["seed"])
+    assert list(H) == ["c", "p", "m", "r", "seed"]  # G's order; "far" is three relations away
+    assert list(H.edges()) == [("c", "p"), ("p", "m"), ("p", "r")]
+    assert H.graph["stats"]["nodes"] == 6
+
+
+def test_cut_keeps_each_nodes_predecessors_in_order_too():
+    G = nx.MultiDiGraph()
+    G.add_node("c", kind="cluster_organisation")
+    G.add_nodes_from(["a", "b", "x"], kind="company")
+    G.add_edge("b", "c", type="MEMBER_OF")  # c hears of b first ...
+    G.add_edge("a", "x", type="PARTNER_OF")
+    G.add_edge("a", "c", type="MEMBER_OF")  # ... then of a, though a comes first in G.edges
+    G.add_edge("x", "c", type="PARTNER_OF")
+    H = cut_for_analysis(G)
+    assert [(u, v) for u, v in G.edges()] == [(u, v) for u, v in H.edges()]
+    assert list(H.pred["c"]) == list(G.pred["c"]) == ["b", "a", "x"]
+    assert all(list(H.succ[n]) == list(G.succ[n]) for n in G)
+
+
+def test_show_answers_the_same_whatever_state_the_names_cache_is_in(home):
+    # AluCluster: answered from the analysis graph; Eurofish, more than two relations from any
+    # cluster organisation: only the whole graph has it
+    expected = {name: run(["show", name], home, ECOSYSTEM_CACHE="0") for name in ("AluCluster", "Eurofish")}
+    run(["stats"], home)
+    G = analysis_graph(home=home)
+    assert find_complete(G, "alucluster") == "alucluster" and find_complete(G, "Eurofish") is None
+    (names,) = sorted((home / "cache").glob("names-*.json"))
+    for damage in (lambda: None, lambda: names.write_text("{not json"), names.unlink):
+        damage()
+        for name, output in expected.items():
+            assert run(["show", name], home) == output

@@ -1,0 +1,1 @@
+"""Developer and test tools: not shipped in the package."""
