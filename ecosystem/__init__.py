@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # what the names are, for editors and type checkers; loaded o
         recommendations_of,
         requirement_gaps,
         signal_sets,
+        track_targets,
     )
     from ecosystem.errors import (
         EcosystemError,
@@ -101,6 +102,7 @@ __all__ = [
     "requirement_gaps",
     "signal_sets",
     "to_frames",
+    "track_targets",
     "verify_quotes",
 ]
 
@@ -131,6 +133,7 @@ _NAMES = {
         "recommendations_of",
         "requirement_gaps",
         "signal_sets",
+        "track_targets",
     ),
     "ecosystem.errors": (
         "EcosystemError",

@@ -32,6 +32,8 @@ COMMANDS = [
     ["whatif", "1", "--format", "json"],
     ["eligibility", "--format", "json"],
     ["leagues", "--format", "json"],
+    ["targets", "--format", "json"],
+    ["targets", "--as-of", "2016"],
     ["propose", "--format", "csv", "--as-of", "2016"],
     ["show", "Dansk Skaldyrscenter"],  # all its relations in the analysis graph
     ["show", "Region Midtjylland"],  # thousands of imported relations: from the whole graph

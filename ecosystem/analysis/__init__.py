@@ -26,6 +26,7 @@ from ecosystem.analysis.pairwise import PairwiseOverlap, incidence_matrix, overl
 from ecosystem.analysis.proposals import PARTNER_KINDS, anchor_ranking, propose
 from ecosystem.analysis.recommendations import compare_with_recommendations, recommendations_of
 from ecosystem.analysis.requirements import CRITICAL_MASS, requirement_gaps
+from ecosystem.analysis.targets import TARGET_STATUSES, track_targets
 from ecosystem.analysis.whatif import apply_proposals, landscape_metrics
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "SIGNALS",
     "PairwiseOverlap",
     "SignalSets",
+    "TARGET_STATUSES",
     "anchor_ranking",
     "apply_proposals",
     "check_weights",
@@ -61,4 +63,5 @@ __all__ = [
     "recommendations_of",
     "requirement_gaps",
     "signal_sets",
+    "track_targets",
 ]

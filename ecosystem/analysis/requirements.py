@@ -7,7 +7,7 @@ import networkx as nx
 from ecosystem.analysis.organisations import ALL_REGIONS, is_national, labels_of, name_of, regions_served
 from ecosystem.analysis.overlap import SignalSets
 
-__all__ = ["CRITICAL_MASS", "critical_mass", "firms_evidenced", "requirement_gaps"]
+__all__ = ["CRITICAL_MASS", "critical_mass", "firms_evidenced", "project_source", "requirement_gaps", "tied_firms"]
 
 # Document 004: the European benchmark for an active cluster organisation's size.
 CRITICAL_MASS = {
@@ -70,6 +70,14 @@ def firms_evidenced(G: nx.MultiDiGraph, org, *, limit: int = 5) -> dict:
     projects ``{"id", "name", "firms", "source"}``, the most firms first}``; ``source`` is
     the project's document or dataset and row.
     """
+    listed, firms, projects = tied_firms(G, org)
+    projects = sorted({p["id"]: p for p in projects}.values(), key=lambda p: (-p["firms"], str(p["id"])))
+    return {"firms": len(firms), "members": len(listed), "projects": len(projects), "examples": projects[:limit]}
+
+
+def tied_firms(G: nx.MultiDiGraph, org) -> tuple[set, set, list[dict]]:
+    """The companies listed as `org`'s members, those and the companies in its projects,
+    and its projects with a company in them (``{"id", "name", "firms", "source"}``)."""
     listed = {u for u, _, t in G.in_edges(org, data="type") if t == "MEMBER_OF" and G.nodes[u].get("kind") == "company"}
     firms = set(listed)
     projects = []
@@ -79,11 +87,14 @@ def firms_evidenced(G: nx.MultiDiGraph, org, *, limit: int = 5) -> dict:
         here = {u for u, _, t2 in G.in_edges(p, data="type") if t2 == "PARTICIPATES_IN" and u != org and G.nodes[u].get("kind") == "company"}
         if here:
             firms |= here
-            d = G.nodes[p]
-            source = d.get("dataset") and f"{d['dataset']}: {d.get('file')} row {d.get('row')}" or d.get("doc", "")
-            projects.append({"id": p, "name": d.get("name", p), "firms": len(here), "source": source})
-    projects = sorted({p["id"]: p for p in projects}.values(), key=lambda p: (-p["firms"], str(p["id"])))
-    return {"firms": len(firms), "members": len(listed), "projects": len(projects), "examples": projects[:limit]}
+            projects.append({"id": p, "name": G.nodes[p].get("name", p), "firms": len(here), "source": project_source(G, p)})
+    return listed, firms, projects
+
+
+def project_source(G, p) -> str:
+    """Where a project comes from: its dataset, file and row, or its document."""
+    d = G.nodes[p]
+    return d.get("dataset") and f"{d['dataset']}: {d.get('file')} row {d.get('row')}" or d.get("doc", "")
 
 
 def critical_mass(G, members) -> dict:

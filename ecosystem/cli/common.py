@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import math
 import os
 import sys
@@ -13,8 +14,9 @@ from pathlib import Path
 import click
 
 from ecosystem.errors import EcosystemError
+from ecosystem.evidence import load_seeds
 
-__all__ = ["LazyChoice", "fail_cleanly", "writing_to", "seeds_option", "as_of_option", "imports_options", "build_graph", "FINITE", "NAME"]
+__all__ = ["LazyChoice", "fail_cleanly", "writing_to", "seeds_option", "as_of_option", "imports_options", "build_graph", "graph_command", "FINITE", "NAME"]
 
 
 def fail_cleanly(fn):
@@ -123,3 +125,31 @@ def build_graph(seeds, *, as_of=None, imports=True, home=None, countries=None, w
 def _progress(line: str) -> None:
     if sys.stderr.isatty():
         click.echo(f"... {line}", err=True)
+
+
+def graph_command(fn=None, *, whole=False):
+    """Add --seeds, --as-of and the import options; pass the graph as ``G`` (and ``seeds``, ``as_of``, ``build`` if asked for).
+
+    The graph is the cached analysis graph (every analysis gives the same answers on it),
+    or with ``whole=True`` the whole merged graph, for commands that show or export
+    every node.
+    """
+    if fn is None:
+        return functools.partial(graph_command, whole=whole)
+    wants = inspect.signature(fn).parameters
+
+    @seeds_option
+    @as_of_option()
+    @imports_options
+    @click.option("--country", "countries", multiple=True, metavar="CC",
+                  help="With imports: keep only projects with a participant from this country (repeatable), e.g. --country DK.")
+    @functools.wraps(fn)
+    @fail_cleanly
+    def wrapper(seeds_dir, as_of, imports, home, countries, **kwargs):
+        seeds = load_seeds(seeds_dir)
+        build = functools.partial(build_graph, seeds, imports=imports, home=home, countries=countries or None, whole=whole)
+        G = build(as_of=as_of)
+        extra = {k: v for k, v in (("seeds", seeds), ("as_of", as_of), ("build", build)) if k in wants}
+        return fn(G, **kwargs, **extra)
+
+    return wrapper

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 import json
 from pathlib import Path
 
@@ -11,46 +9,15 @@ import click
 
 from ecosystem.cli.common import (
     FINITE,
-    as_of_option,
-    build_graph,
-    fail_cleanly,
-    imports_options,
+    graph_command,
     seeds_option,
     writing_to,
 )
-from ecosystem.evidence.seeds import load_seeds, read_seeds, verify_quotes
+from ecosystem.evidence.seeds import read_seeds, verify_quotes
 from ecosystem.files import write_output
 from ecosystem.output.export import FORMATS
 
 __all__ = ["cli"]
-
-
-def graph_command(fn=None, *, whole=False):
-    """Add --seeds, --as-of and the import options; pass the graph as ``G`` (and ``seeds``, ``as_of``, ``build`` if asked for).
-
-    The graph is the cached analysis graph (every analysis gives the same answers on it),
-    or with ``whole=True`` the whole merged graph, for commands that show or export
-    every node.
-    """
-    if fn is None:
-        return functools.partial(graph_command, whole=whole)
-    wants = inspect.signature(fn).parameters
-
-    @seeds_option
-    @as_of_option()
-    @imports_options
-    @click.option("--country", "countries", multiple=True, metavar="CC",
-                  help="With imports: keep only projects with a participant from this country (repeatable), e.g. --country DK.")
-    @functools.wraps(fn)
-    @fail_cleanly
-    def wrapper(seeds_dir, as_of, imports, home, countries, **kwargs):
-        seeds = load_seeds(seeds_dir)
-        build = functools.partial(build_graph, seeds, imports=imports, home=home, countries=countries or None, whole=whole)
-        G = build(as_of=as_of)
-        extra = {k: v for k, v in (("seeds", seeds), ("as_of", as_of), ("build", build)) if k in wants}
-        return fn(G, **kwargs, **extra)
-
-    return wrapper
 
 
 def parse_weights(pairs) -> dict | None:
@@ -130,7 +97,7 @@ def validate(seeds_dir, sources):
     n_quotes = sum(1 for _ in seeds.quoted_rows())
     summary = (
         f"{len(seeds.entities)} entities, {len(seeds.attributes)} attributes, {len(seeds.relations)} relations, "
-        f"{len(seeds.recommendations)} recommendations, {len(seeds.requirements)} requirements, {len(seeds.criteria)} criteria"
+        f"{len(seeds.recommendations)} recommendations, {len(seeds.requirements)} requirements, {len(seeds.criteria)} criteria, {len(seeds.targets)} targets"
     )
     if verified is not None:
         summary += f"; {verified} of {n_quotes} quotes verified against {sources}"
@@ -390,14 +357,14 @@ def propose(G, fmt, output, min_score, method, compare, weight_pairs, seeds, as_
 @click.argument("proposal", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--min-score", type=FINITE, default=0.1, show_default=True)
-def whatif(G, proposal, fmt, min_score):
+def whatif(G, proposal, fmt, min_score, seeds):
     """Apply proposals (by id or rank; all when none given) and compare the landscape before and after.
 
     \b
     Example:
         ecosystem whatif 1 2
     """
-    from ecosystem.analysis import SignalSets, apply_proposals, landscape_metrics
+    from ecosystem.analysis import SignalSets, apply_proposals, landscape_metrics, track_targets
     from ecosystem.analysis import propose as run_propose
     from ecosystem.output.tables import to_json
 
@@ -407,9 +374,13 @@ def whatif(G, proposal, fmt, min_score):
     missing = set(proposal) - {p["id"] for p in chosen} - {str(p["rank"]) for p in chosen}
     if missing:
         raise click.ClickException(f"no proposal {', '.join(sorted(missing))}; see `ecosystem propose` for ids and ranks")
-    before, after = landscape_metrics(G, sets=sets), landscape_metrics(apply_proposals(G, chosen))
+    H = apply_proposals(G, chosen)
+    before, after = landscape_metrics(G, sets=sets), landscape_metrics(H)
+    # The 2020 targets whose figure the merger changes (ecosystem targets shows them all).
+    moved = [{"id": b["id"], "before": b["value"], "after": a["value"], "status_before": b["status"], "status_after": a["status"]}
+             for b, a in zip(track_targets(G, seeds.targets), track_targets(H, seeds.targets)) if b["value"] != a["value"]]
     if fmt == "json":
-        click.echo(to_json({"applied": [p["id"] for p in chosen], "before": before, "after": after}), nl=False)
+        click.echo(to_json({"applied": [p["id"] for p in chosen], "before": before, "after": after, "targets": moved}), nl=False)
         return
     click.echo("applied: " + (", ".join(p["id"] for p in chosen) or f"none (no proposals at --min-score {min_score})"))
     click.echo(f"{'':34}{'before':>10}{'after':>10}")
@@ -419,6 +390,9 @@ def whatif(G, proposal, fmt, min_score):
     click.echo("regions covered per theme (before -> after):")
     for theme, n in sorted(before["regions_per_theme"].items(), key=lambda kv: kv[0].casefold()):
         click.echo(f"  {theme:32}{n:>10}{after['regions_per_theme'].get(theme, 0):>10}")
+    click.echo("2020 targets that change (before -> after; ecosystem targets explains each):" if moved else "2020 targets: no figure changes (ecosystem targets)")
+    for m in moved:
+        click.echo(f"  {m['id']:32}{m['before']:>10}{m['after']:>10}")
 
 
 @cli.command()
@@ -475,9 +449,13 @@ def _register():
     from ecosystem.cli.imports import import_group
     from ecosystem.cli.neo4j import neo4j, query
     from ecosystem.cli.plot import plot
+    from ecosystem.cli.report import report
+    from ecosystem.cli.targets import targets
 
     cli.add_command(diff)
     cli.add_command(plot)
+    cli.add_command(report)
+    cli.add_command(targets)
 
     cli.add_command(neo4j)
     cli.add_command(query)

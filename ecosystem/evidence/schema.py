@@ -163,7 +163,20 @@ SEED_FILES: dict[str, tuple[str, ...]] = {
     "recommendations.csv": ("id", "action", "members", "anchor", "hubs", "status", "year", "doc", "quote"),
     "requirements.csv": ("id", "requirement", "doc", "quote"),
     "criteria.csv": ("id", "criterion", "weight", "doc", "quote"),
+    "targets.csv": ("id", "target", "metric", "threshold", "year", "doc", "quote"),
 }
+
+# What a target in targets.csv measures; ecosystem.analysis.targets computes each one,
+# or says that the evidence cannot.
+TARGET_METRICS = (
+    "gold-label-organisations",
+    "silver-label-organisations",
+    "firms-in-cluster-activities",
+    "firms-starting-knowledge-projects",
+    "firms-with-new-innovations",
+    "growth-and-employment-effects",
+    "local-cluster-undergrowth",
+)
 
 RECOMMENDATION_ACTIONS = ("merge", "alliance", "dialogue", "hub_model")
 RECOMMENDATION_STATUSES = ("considered", "recommended", "decided", "done")

@@ -26,6 +26,7 @@ from ecosystem.evidence.schema import (
     REL_TYPES,
     SEED_FILES,
     SLUG_RE,
+    TARGET_METRICS,
 )
 from ecosystem.text import MAX_YEAR, MIN_YEAR, parse_year
 
@@ -70,6 +71,7 @@ class Seeds:
     recommendations: list[Row] = field(default_factory=list)
     requirements: list[Row] = field(default_factory=list)
     criteria: list[Row] = field(default_factory=list)
+    targets: list[Row] = field(default_factory=list)
     unread: set[str] = field(default_factory=set)  # seed files that could not be read at all
     broken_docs: set[str] = field(default_factory=set)  # document ids on rows reported as broken
     warnings: list[Problem] = field(default_factory=list)  # allowed, but worth a look (validate prints them)
@@ -85,6 +87,7 @@ class Seeds:
         yield from self.recommendations
         yield from self.requirements
         yield from self.criteria
+        yield from self.targets
 
 
 def default_seeds_dir() -> Path:
@@ -352,10 +355,12 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
         hit = next((rid for doc, rq, rid in rec_quotes if doc == row["doc"] and len(q) >= 40 and (q in rq or rq in q)), None)
         if hit:
             problems.append(Problem(row.file, row.line, f"the quote is the sentence of recommendation {hit!r}", "facts are kept apart from the documents' recommendations", "cite a sentence that states the fact itself, or drop the row"))
-    for name, target in (("requirements.csv", seeds.requirements), ("criteria.csv", seeds.criteria)):
+    for name, target in (("requirements.csv", seeds.requirements), ("criteria.csv", seeds.criteria), ("targets.csv", seeds.targets)):
         ids: dict[str, Row] = {}
         for row in raw[name]:
             bad = len(problems)
+            if name == "targets.csv":
+                _check_target(row, problems)
             if not SLUG_RE.match(row["id"]):
                 problems.append(Problem(row.file, row.line, f"id {row['id']!r} is not a slug", "ids are lowercase ASCII words joined by '-'", "e.g. 'board-companies-and-knowledge-institutions'"))
             elif row["id"] in ids:
@@ -365,6 +370,17 @@ def read_seeds(path: str | Path) -> tuple[Seeds, list[Problem]]:
             if len(problems) == bad:
                 target.append(row)
     return seeds, sorted(problems, key=lambda p: (list(SEED_FILES).index(p.file) if p.file in SEED_FILES else 99, p.line))
+
+
+def _check_target(row: Row, problems: list[Problem]) -> None:
+    """A target names a known metric, a whole non-negative threshold (or none: a target
+    without a number) and the year it is set for."""
+    if row["metric"] not in TARGET_METRICS:
+        problems.append(Problem(row.file, row.line, f"unknown metric {row['metric']!r}", "metric is one the analysis can compute or report on", "use one of: " + ", ".join(TARGET_METRICS)))
+    if row["threshold"] and not (row["threshold"].isascii() and row["threshold"].isdigit()):
+        problems.append(Problem(row.file, row.line, f"threshold {row['threshold']!r} is not a whole number", "a threshold is a count (digits only) or empty", "write it as digits, e.g. 10000, or leave it empty"))
+    if parse_year(row["year"]) is None:
+        problems.append(Problem(row.file, row.line, f"year {row['year']!r} is impossible", f"a target's year is four digits between {MIN_YEAR} and {MAX_YEAR}", "write the year the target is set for"))
 
 
 def load_seeds(path: str | Path | None = None) -> Seeds:
