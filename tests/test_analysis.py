@@ -433,3 +433,11 @@ def test_an_organisation_of_another_kind_that_leads_the_members_projects_is_thei
     G.remove_edges_from([("food-b", "p1", k) for k, d in G.get_edge_data("food-b", "p1").items() if d["role"] == "partner"])
     p = next(p for p in propose(G)["proposals"] if "food-b" in {m["id"] for m in p["members"]})
     assert p["operators"] == []
+
+
+def test_the_cvr_requirement_names_where_the_cvr_comes_from():
+    G = eco()
+    G.nodes["food-a"].update(cvr="12345678", cvr_doc="structural-funds-2007-2013")
+    check = requirement_gaps(G, ["food-a", "food-b"], "food-a")[0]
+    assert check["status"] == "met" and check["detail"] == "built on Food-A (CVR 12345678; source: structural-funds-2007-2013)"
+    assert requirement_gaps(G, ["food-b"], "food-b")[0]["status"] == "unknown"

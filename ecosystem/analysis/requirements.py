@@ -39,7 +39,7 @@ def requirement_gaps(G: nx.MultiDiGraph, members, anchor=None, *, sets: SignalSe
     checks = [
         ("single-private-legal-entity-own-cvr",
          "unknown" if not cvr else "met",
-         f"built on {name_of(G, anchor)} (CVR {cvr})" if cvr else f"the merged organisation must be one private legal entity with its own CVR; no CVR is recorded for {name_of(G, anchor)}"),
+         f"built on {name_of(G, anchor)} (CVR {cvr}; source: {G.nodes[anchor].get('cvr_doc') or 'the seeds'})" if cvr else f"the merged organisation must be one private legal entity with its own CVR; no CVR is recorded for {name_of(G, anchor)}"),
         # The documents never describe boards: what can be checked is whether companies and
         # knowledge institutions are around the organisation to sit on one.
         ("board-companies-and-knowledge-institutions",
