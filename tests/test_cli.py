@@ -183,7 +183,7 @@ def test_overlaps_formats():
         (["members=lots"], "the weight must be a number"),
         (["members=-20"], "weight members=-20.0: a weight must be a finite number >= 0"),
         (["members=nan"], "a weight must be a finite number >= 0"),
-        ([f"{s}=0" for s in ("members", "partners", "funders", "themes", "regions", "collaboration", "projects")],
+        ([f"{s}=0" for s in ("members", "partners", "funders", "themes", "regions", "collaboration", "projects", "coparticipation")],
          "the weights add up to 0"),
     ],
 )

@@ -371,7 +371,7 @@ def test_replacing_an_import_removes_the_old_file(tmp_path, G):
 
 
 @needs_geo
-def test_add_imports_links_to_seeds_and_feeds_the_projects_signal(tmp_path, G):
+def test_add_imports_links_to_seeds_and_feeds_the_coparticipation_signal(tmp_path, G):
     save_import(import_structural_funds(SF_2007), home=tmp_path, G=G)
     save_import(import_members(MEMBERS, G=G), home=tmp_path, G=G)
     H = build_graph()
@@ -379,8 +379,9 @@ def test_add_imports_links_to_seeds_and_feeds_the_projects_signal(tmp_path, G):
     assert summary["imports"] == ["members-members", "structural-funds-2007-2013"]
     assert summary["linked"] >= 4 and summary["nodes_added"] > 0
     # AluCluster (a seed innovation network) is the beneficiary of an imported project.
-    projects = signal_sets(H, "projects", ["alucluster"])["alucluster"]
-    assert any(p.startswith("sf-2007-2013-") for p in projects)
+    projects = signal_sets(H, "coparticipation", ["alucluster"])["alucluster"]
+    assert projects and all(p.startswith("sf-2007-2013-") for p in projects)
+    assert not any(p.startswith("sf-") for p in signal_sets(H, "projects", ["alucluster"])["alucluster"])  # the documents' projects only
     edge = next(
         d for _, v, d in H.out_edges("alucluster", data=True) if d.get("dataset") == "structural-funds-2007-2013" and d["type"] == "PARTICIPATES_IN"
     )

@@ -39,6 +39,7 @@ class Signal:
     incoming: tuple[str, ...] = ()  # relation types pointing at the organisation
     outgoing: tuple[str, ...] = ()  # relation types leaving the organisation
     exclude_clusters: bool = False  # leave other cluster organisations out of the set
+    imported: bool | None = None  # only imported neighbours (True), only the documents' (False), or both (None)
 
 
 SIGNALS: dict[str, Signal] = {
@@ -61,16 +62,25 @@ SIGNALS: dict[str, Signal] = {
             incoming=("PARTNER_OF", "COLLABORATES_WITH", "MEMBER_OF", "HOSTED_BY", "PART_OF"),
             outgoing=("PARTNER_OF", "COLLABORATES_WITH", "MEMBER_OF", "HOSTED_BY", "PART_OF"),
         ),
-        Signal("projects", "co-participation in the same projects and initiatives", incoming=("OPERATES",), outgoing=("PARTICIPATES_IN", "OPERATES")),
+        Signal("projects", "co-participation in the same projects and initiatives the documents name", incoming=("OPERATES",), outgoing=("PARTICIPATES_IN", "OPERATES"), imported=False),
+        Signal(
+            "coparticipation",
+            "co-participation in the same imported projects (H2020, structural funds), each a dataset row",
+            outgoing=("PARTICIPATES_IN",),
+            imported=True,
+        ),
     ]
 }
 
 # Why these weights: shared members and co-participation are what organisations actually
 # share; partners and stated collaboration are strong but looser; themes and regions are
 # broad (many organisations share "food" or "Region Midtjylland") and funders are few.
+# Co-participation in imported projects weighs like the documents' projects; it counts for
+# a pair only where both organisations take part in imported projects (``pairwise_overlaps``).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "members": 3.0,
     "projects": 2.0,
+    "coparticipation": 2.0,
     "partners": 2.0,
     "collaboration": 1.5,
     "themes": 1.5,
@@ -152,6 +162,8 @@ def signal_sets(G: nx.MultiDiGraph, signal: str, nodes=None) -> dict:
 def _signal_set(G: nx.MultiDiGraph, s: Signal, n) -> set:
     found = {u for u, _, t in G.in_edges(n, data="type") if t in s.incoming}
     found |= {v for _, v, t in G.out_edges(n, data="type") if t in s.outgoing}
+    if s.imported is not None:
+        found = {m for m in found if bool(G.nodes[m].get("imported")) is s.imported}
     if s.name == "collaboration":
         found = {m for m in found if G.nodes[m].get("kind") in CLUSTER_KINDS} | {n}
     elif s.exclude_clusters:
@@ -248,7 +260,10 @@ def pairwise_overlaps(G: nx.MultiDiGraph, *, weights: dict | None = None, nodes=
         The organisations (default: every cluster organisation).
     signals : iterable of str, optional
         The signals to compute (default: all). The score is then the weighted mean over
-        these signals only: the weights of the others do not dilute it.
+        these signals only: the weights of the others do not dilute it. A signal drawn
+        from imported data (``coparticipation``) counts for a pair only where both take
+        part in imported projects; for other pairs it is left out of the mean (absence
+        from a dataset is no evidence either way), so the seeds alone score as before.
     sets : SignalSets, optional
         The organisations' sets, when the caller has them already (see :class:`SignalSets`).
 
@@ -300,7 +315,20 @@ def pairwise_overlaps(G: nx.MultiDiGraph, *, weights: dict | None = None, nodes=
                 "containment_ab": float(cij),
                 "containment_ba": float(cji),
             }
-    out = [{"a": a, "b": b, "score": combined_score(s, weights), "signals": s} for (a, b), s in pairs.items()]
+    # A signal drawn from imported data counts for a pair only where both organisations
+    # appear in it: absence from a dataset is no evidence of sharing nothing.
+    imported = [s for s, w in weights.items() if w and SIGNALS[s].imported]
+    covered = {s: {n for n in nodes if sets.of(s, n)} for s in imported}
+    weights_for: dict[tuple, dict] = {}
+
+    def score(a, b, shared) -> float:
+        key = tuple(s for s in imported if a in covered[s] and b in covered[s])
+        if key not in weights_for:
+            weights_for[key] = {s: w for s, w in weights.items() if not SIGNALS[s].imported or s in key}
+        w = weights_for[key]
+        return combined_score(shared, w) if sum(w.values()) > 0 else 0.0
+
+    out = [{"a": a, "b": b, "score": score(a, b, s), "signals": s} for (a, b), s in pairs.items()]
     out.sort(key=lambda p: (-p["score"], p["a"], p["b"]))
     return out
 
@@ -325,6 +353,8 @@ def overlap_evidence(G: nx.MultiDiGraph, a, b, signal: str, *, limit: int = 5, s
                 other = v if u == org else u
                 if other == item or (signal == "regions" and item in regions_of(G, other)):
                     q = {"start": u, "type": d.get("type"), "end": v, "doc": d.get("doc"), "quote": d.get("quote")}
+                    if d.get("dataset"):  # an imported fact: its row, and what it is about, stand for the quote
+                        q.update(source=f"{d['dataset']}: {d.get('file')} row {d.get('row')}", title=G.nodes[item].get("name", str(item)))
                     if q not in quotes:
                         quotes.append(q)
         items.append({"item": item, "name": G.nodes[item].get("name", str(item)), "quotes": quotes})

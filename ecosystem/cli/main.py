@@ -258,20 +258,32 @@ def export(G, fmt, output):
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Show the N most overlapping pairs.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @weight_option
-def overlaps(G, top, fmt, weight_pairs):
+@click.option("--explain", nargs=2, metavar="A B", default=None, help="Explain one pair (names, aliases or ids): what they share on each signal, with the facts.")
+def overlaps(G, top, fmt, weight_pairs, explain):
     """Rank pairs of cluster organisations by overlap, with the per-signal breakdown.
 
-    Signals: members, partners, funders, themes, regions, collaboration, projects; each
-    with shared count, Jaccard and both containments; the score is their weighted mean.
+    Signals: members, partners, funders, themes, regions, collaboration, projects,
+    coparticipation (imported projects; it counts for a pair only where both take part in
+    them); each with shared count, Jaccard and both containments; the score is their
+    weighted mean.
 
     \b
     Example:
         ecosystem overlaps --top 10
         ecosystem overlaps --format csv --as-of 2013 --weight themes=0.5
+        ecosystem overlaps --explain Design2Innovate "Offshore Center Danmark"
     """
-    from ecosystem.analysis import pairwise_overlaps
-    from ecosystem.output.tables import overlaps_rows, rows_csv, rows_table, to_json
+    from ecosystem.analysis import SignalSets, overlap_evidence, pairwise_overlaps
+    from ecosystem.graph import find_entity
+    from ecosystem.output.tables import explain_pair, overlaps_rows, rows_csv, rows_table, to_json
 
+    if explain:
+        a, b = sorted(find_entity(G, name) for name in explain)
+        sets = SignalSets(G)
+        pair = next((p for p in pairwise_overlaps(G, weights=parse_weights(weight_pairs), nodes=[a, b], sets=sets)), None)
+        shared = {s: overlap_evidence(G, a, b, s, limit=10, sets=sets) for s in (pair or {}).get("signals", {})}
+        click.echo(to_json({"pair": pair, "evidence": shared}) if fmt == "json" else explain_pair(G, a, b, pair, shared), nl=False)
+        return
     pairs = pairwise_overlaps(G, weights=parse_weights(weight_pairs))[:top]
     if fmt == "json":
         click.echo(to_json(pairs), nl=False)

@@ -141,7 +141,10 @@ def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of
         out.append("**Evidence:**")
         out.append("")
         for e in p["evidence"]:
-            out.append(f"- {e['signal']}: {e['start']} {e['type']} {e['end']} — [{e['doc']}] \"{e['quote']}\"")
+            if e.get("source"):
+                out.append(f"- {e['signal']}: {e['start']} {e['type']} {e['end']} — \"{e['title']}\" ({e['source']})")
+            else:
+                out.append(f"- {e['signal']}: {e['start']} {e['type']} {e['end']} — [{e['doc']}] \"{e['quote']}\"")
         out.append("")
         out.append("**Against the 2021-24 requirements (document 003):**")
         out.append("")
@@ -172,3 +175,21 @@ def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of
             out += [f"- {r}" for r in c["reasons"]]
             out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def explain_pair(G, a, b, pair: dict | None, evidence: dict) -> str:
+    """What two organisations share, signal by signal, each shared item with the facts behind it."""
+    name = lambda n: G.nodes[n].get("name", str(n))  # noqa: E731
+    if pair is None:
+        return f"{name(a)} and {name(b)} share nothing recorded on any signal\n"
+    out = [f"{name(a)} and {name(b)}: score {pair['score']:.4f}"]
+    for signal, s in pair["signals"].items():
+        out.append(f"{signal}: {s['shared']} shared, Jaccard {s['jaccard']:.2f} (containment {s['containment_ab']:.2f} / {s['containment_ba']:.2f})")
+        for item in evidence.get(signal, []):
+            out.append(f"  {item['name']}")
+            for q in item["quotes"]:
+                where = f"({q['source']})" if q.get("source") else f"[{q['doc']}] \"{q['quote']}\""
+                out.append(f"    {name(q['start'])} {q['type']} {name(q['end'])} {where}")
+        if s["shared"] > len(evidence.get(signal, [])):
+            out.append(f"  ... and {s['shared'] - len(evidence[signal])} more")
+    return "\n".join(out) + "\n"
