@@ -7,6 +7,7 @@ pairwise numbers come from the sparse path in :mod:`ecosystem.analysis.pairwise`
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from dataclasses import dataclass
@@ -159,9 +160,20 @@ def signal_sets(G: nx.MultiDiGraph, signal: str, nodes=None) -> dict:
     return {n: _signal_set(G, SIGNALS[signal], n) for n in nodes}
 
 
-def _signal_set(G: nx.MultiDiGraph, s: Signal, n) -> set:
-    found = {u for u, _, t in G.in_edges(n, data="type") if t in s.incoming}
-    found |= {v for _, v, t in G.out_edges(n, data="type") if t in s.outgoing}
+def _neighbours_by_type(G: nx.MultiDiGraph, n) -> tuple[dict, dict]:
+    """n's neighbours per relation type: ``({type: {source}}, {type: {target}})``."""
+    into: dict[str, set] = {}
+    out: dict[str, set] = {}
+    for u, _, t in G.in_edges(n, data="type"):
+        into.setdefault(t, set()).add(u)
+    for _, v, t in G.out_edges(n, data="type"):
+        out.setdefault(t, set()).add(v)
+    return into, out
+
+
+def _signal_set(G: nx.MultiDiGraph, s: Signal, n, by_type: tuple[dict, dict] | None = None) -> set:
+    into, out = _neighbours_by_type(G, n) if by_type is None else by_type
+    found = set().union(*(into.get(t, ()) for t in s.incoming), *(out.get(t, ()) for t in s.outgoing))
     if s.imported is not None:
         found = {m for m in found if bool(G.nodes[m].get("imported")) is s.imported}
     if s.name == "collaboration":
@@ -194,13 +206,30 @@ class SignalSets:
     def __init__(self, G: nx.MultiDiGraph):
         self.G = G
         self._sets: dict[tuple, frozenset] = {}
+        self._regions: dict = {}
+        self._by_type: dict = {}
+        self._relations: dict = {}
 
     def of(self, signal: str, n) -> frozenset:
         """Return n's set for one signal (a key of ``SIGNALS``)."""
         key = (signal, n)
         if key not in self._sets:
-            self._sets[key] = frozenset(_signal_set(self.G, SIGNALS[signal], n))
+            if n not in self._by_type:  # one pass over n's relations serves every signal
+                self._by_type[n] = _neighbours_by_type(self.G, n)
+            self._sets[key] = frozenset(_signal_set(self.G, SIGNALS[signal], n, self._by_type[n]))
         return self._sets[key]
+
+    def relations(self, n) -> list:
+        """n's relations ``(u, v, data)``, outgoing then incoming, remembered."""
+        if n not in self._relations:
+            self._relations[n] = list(itertools.chain(self.G.out_edges(n, data=True), self.G.in_edges(n, data=True)))
+        return self._relations[n]
+
+    def regions_of(self, n) -> list:
+        """:func:`regions_of`, remembered."""
+        if n not in self._regions:
+            self._regions[n] = regions_of(self.G, n)
+        return self._regions[n]
 
     def get(self, signal: str, nodes) -> dict:
         """Return ``{n: set}`` for one signal and the given nodes."""
@@ -344,18 +373,20 @@ def overlap_evidence(G: nx.MultiDiGraph, a, b, signal: str, *, limit: int = 5, s
     [('f', 2)]
     """
     sets = SignalSets(G) if sets is None else sets.check(G)
-    shared = sorted(sets.of(signal, a) & sets.of(signal, b))
-    items = []
-    for item in shared[:limit]:
-        quotes = []
-        for org in (a, b):
-            for u, v, d in list(G.out_edges(org, data=True)) + list(G.in_edges(org, data=True)):
-                other = v if u == org else u
-                if other == item or (signal == "regions" and item in regions_of(G, other)):
-                    q = {"start": u, "type": d.get("type"), "end": v, "doc": d.get("doc"), "quote": d.get("quote")}
-                    if d.get("dataset"):  # an imported fact: its row, and what it is about, stand for the quote
-                        q.update(source=f"{d['dataset']}: {d.get('file')} row {d.get('row')}", title=G.nodes[item].get("name", str(item)))
-                    if q not in quotes:
-                        quotes.append(q)
-        items.append({"item": item, "name": G.nodes[item].get("name", str(item)), "quotes": quotes})
-    return items
+    shared = sorted(sets.of(signal, a) & sets.of(signal, b))[:limit]
+    quotes: dict = {item: [] for item in shared}
+    # One pass over each organisation's relations (an organisation may have thousands of
+    # members), each relation matched to the shared items it stands for.
+    for org in (a, b):
+        for u, v, d in sets.relations(org):
+            other = v if u == org else u
+            hits = [other] if other in quotes else []
+            if signal == "regions":
+                hits += [r for r in sets.regions_of(other) if r in quotes and r != other]
+            for item in hits:
+                q = {"start": u, "type": d.get("type"), "end": v, "doc": d.get("doc"), "quote": d.get("quote")}
+                if d.get("dataset"):  # an imported fact: its row, and what it is about, stand for the quote
+                    q.update(source=f"{d['dataset']}: {d.get('file')} row {d.get('row')}", title=G.nodes[item].get("name", str(item)))
+                if q not in quotes[item]:
+                    quotes[item].append(q)
+    return [{"item": item, "name": G.nodes[item].get("name", str(item)), "quotes": quotes[item]} for item in shared]
