@@ -73,3 +73,5 @@ def test_overlaps_explain_on_the_seeds(monkeypatch, tmp_path):
     assert out.output.startswith("Hub North and Offshoreenergy.dk: score 0.4167\n") and "partners: 2 shared" in out.output
     missing = CliRunner().invoke(cli, ["overlaps", "--no-imports", "--explain", "Hub North", "No Such Cluster"])
     assert missing.exit_code != 0 and "No Such Cluster" in missing.output
+    same = CliRunner().invoke(cli, ["overlaps", "--no-imports", "--explain", "Offshoreenergi.dk", "offshoreenergy-dk"])
+    assert same.exit_code == 2 and "needs two organisations" in same.output and "Traceback" not in same.output

@@ -40,7 +40,7 @@ def reports(tmp_path_factory):
     entities.write_text(text.replace(",Hub North,", f",Hub {EVIL} North,", 1), encoding="utf-8")
     return {
         "seeds": _report(tmp / "a.html", "--no-imports"),
-        "again": _report(tmp / "b.html", "--no-imports"),
+        "again": CliRunner().invoke(cli, ["report", "-o", "-", "--no-imports"]).stdout,  # -o - writes the same page to standard output
         "evil": _report(tmp / "evil.html", "--no-imports", "--seeds", str(seeds)),
         "paths": {"seeds": tmp / "a.html", "evil": tmp / "evil.html"},
     }

@@ -279,6 +279,8 @@ def overlaps(G, top, fmt, weight_pairs, explain):
 
     if explain:
         a, b = sorted(find_entity(G, name) for name in explain)
+        if a == b:
+            raise click.UsageError(f"--explain needs two organisations; {explain[0]!r} and {explain[1]!r} are both {G.nodes[a]['name']}")
         sets = SignalSets(G)
         pair = next((p for p in pairwise_overlaps(G, weights=parse_weights(weight_pairs), nodes=[a, b], sets=sets)), None)
         shared = {s: overlap_evidence(G, a, b, s, limit=10, sets=sets) for s in (pair or {}).get("signals", {})}

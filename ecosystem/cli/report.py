@@ -16,8 +16,8 @@ __all__ = ["report"]
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The HTML file to write, e.g. report.html.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), required=True,
+              help="The HTML file to write, e.g. report.html; - for standard output.")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="List the N most overlapping pairs.")
 @seeds_option
 @as_of_option()
@@ -55,6 +55,9 @@ def report(output, top, seeds_dir, as_of, imports, home):
     result = propose(G, sets=sets)
     html = render_report(G, documents=seeds.documents, pairs=pairs, communities=communities.values(), result=result,
                          as_of=as_of, targets=track_targets(G, seeds.targets), top=top)
+    if str(output) == "-":
+        click.echo(html, nl=False)
+        return
     with writing_to(output):
         write_output(output, html.encode("utf-8"))
     click.echo(f"wrote {output} ({len(html.encode('utf-8')) / 1e6:.1f} MB)", err=True)
