@@ -20,6 +20,7 @@ from __future__ import annotations
 import networkx as nx
 
 from ecosystem.analysis.organisations import name_of
+from ecosystem.analysis.overlap import dataset_row
 from ecosystem.evidence import CLUSTER_KINDS
 
 __all__ = ["LEAD_ROLES", "MIN_PROJECTS", "operators_of"]
@@ -35,10 +36,7 @@ def _leads(role) -> bool:
 
 
 def _source(G: nx.MultiDiGraph, node, data: dict) -> str:
-    d = G.nodes[node]
-    if d.get("dataset"):
-        return f"{d['dataset']}: {d.get('file')} row {d.get('row')}"
-    return f"[{data.get('doc', '')}] \"{data.get('quote', '')}\""
+    return dataset_row(G.nodes[node]) or f"[{data.get('doc', '')}] \"{data.get('quote', '')}\""
 
 
 def operators_of(G: nx.MultiDiGraph, organisations, *, min_projects: int = MIN_PROJECTS, limit: int = 5) -> list[dict]:

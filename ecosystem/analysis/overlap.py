@@ -362,6 +362,11 @@ def pairwise_overlaps(G: nx.MultiDiGraph, *, weights: dict | None = None, nodes=
     return out
 
 
+def dataset_row(d: dict) -> str | None:
+    """Where an imported node or relation comes from (``"dataset: file row N"``); None for the documents' facts."""
+    return f"{d['dataset']}: {d.get('file')} row {d.get('row')}" if d.get("dataset") else None
+
+
 def overlap_evidence(G: nx.MultiDiGraph, a, b, signal: str, *, limit: int = 5, sets: SignalSets | None = None) -> list[dict]:
     """Return what a and b share on a signal, each shared item with the quotes linking it.
 
@@ -386,7 +391,7 @@ def overlap_evidence(G: nx.MultiDiGraph, a, b, signal: str, *, limit: int = 5, s
             for item in hits:
                 q = {"start": u, "type": d.get("type"), "end": v, "doc": d.get("doc"), "quote": d.get("quote")}
                 if d.get("dataset"):  # an imported fact: its row, and what it is about, stand for the quote
-                    q.update(source=f"{d['dataset']}: {d.get('file')} row {d.get('row')}", title=G.nodes[item].get("name", str(item)))
+                    q.update(source=dataset_row(d), title=G.nodes[item].get("name", str(item)))
                 if q not in quotes[item]:
                     quotes[item].append(q)
     return [{"item": item, "name": G.nodes[item].get("name", str(item)), "quotes": quotes[item]} for item in shared]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from ecosystem.analysis.organisations import ALL_REGIONS, is_national, labels_of, name_of, regions_served
-from ecosystem.analysis.overlap import SignalSets
+from ecosystem.analysis.overlap import SignalSets, dataset_row
 
 __all__ = ["CRITICAL_MASS", "critical_mass", "firms_evidenced", "project_source", "requirement_gaps", "tied_firms"]
 
@@ -93,8 +93,7 @@ def tied_firms(G: nx.MultiDiGraph, org) -> tuple[set, set, list[dict]]:
 
 def project_source(G, p) -> str:
     """Where a project comes from: its dataset, file and row, or its document."""
-    d = G.nodes[p]
-    return d.get("dataset") and f"{d['dataset']}: {d.get('file')} row {d.get('row')}" or d.get("doc", "")
+    return dataset_row(G.nodes[p]) or G.nodes[p].get("doc", "")
 
 
 def critical_mass(G, members) -> dict:
