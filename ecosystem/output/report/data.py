@@ -56,7 +56,8 @@ def _focus(G: nx.MultiDiGraph, max_nodes: int) -> tuple[list, str]:
     kept = sorted(links, key=lambda n: (-links[n], -G.degree(n), str(n)))[: max_nodes - len(core)]
     keep = core_set | set(kept)
     note = (f"showing {len(keep):,} of {G.number_of_nodes():,} nodes: the cluster organisations and innovation"
-            f" networks and {len(kept):,} of their {len(links):,} neighbours (those linked to the most of them)")
+            " networks and " + (f"their {len(links):,} neighbours" if len(kept) == len(links) else
+                                 f"{len(kept):,} of their {len(links):,} neighbours (those linked to the most of them)"))
     return [n for n in G if n in keep], note
 
 
