@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LEGAL_FORMS", "MAX_YEAR", "MIN_YEAR", "fold_digraphs", "legal_form", "legal_words", "parse_year", "transliterate"]
+__all__ = ["LEGAL_FORMS", "MAX_YEAR", "MIN_YEAR", "alnum_words", "fold_digraphs", "legal_form", "legal_words", "parse_year", "transliterate"]
 
 # Danish (and the German/Swedish letters common in partner names) to ASCII, as ids and
 # CVR-style capitals write them: "Fødevarer" -> "foedevarer", "Århus" -> "aarhus".
@@ -22,6 +22,7 @@ LEGAL_FORMS = frozenset(
 _LEGAL_SLASH = re.compile(r"\b([aikp])\s*/\s*s\b")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_ASCII_NOT_ALNUM = bytes(c if 97 <= c <= 122 or 48 <= c <= 57 else 32 for c in range(256))  # a bytes table: 20 times faster than str's
 
 MIN_YEAR, MAX_YEAR = 1800, 2030
 
@@ -32,7 +33,8 @@ def transliterate(text: str) -> str:
     >>> transliterate("Landbrug & Fødevarer"), transliterate("Århus")
     ('landbrug & foedevarer', 'aarhus')
     """
-    return text.lower().translate(_ASCII)
+    text = text.lower()
+    return text if text.isascii() else text.translate(_ASCII)
 
 
 def fold_digraphs(text: str) -> str:
@@ -47,17 +49,27 @@ def fold_digraphs(text: str) -> str:
     >>> fold_digraphs(transliterate("Topsøe")), fold_digraphs("topsoe"), fold_digraphs(transliterate("Småøerne"))
     ('topso', 'topso', 'smaorne')
     """
-    while True:
-        folded = text.replace("aa", "a").replace("oe", "o").replace("ue", "u")
-        if folded == text:
-            return folded
-        text = folded
+    while "aa" in text or "oe" in text or "ue" in text:
+        text = text.replace("aa", "a").replace("oe", "o").replace("ue", "u")
+    return text
 
 
 def legal_words(text: str) -> str:
     """Join the letters of written-out legal forms: "a/s" -> "as", "f.m.b.a." -> "fmba" (lowercase input)."""
-    text = _LEGAL_SLASH.sub(r"\1s", text)
-    return _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
+    if "/" in text:  # the checks spare the regular expressions on most names
+        text = _LEGAL_SLASH.sub(r"\1s", text)
+    if "." in text:
+        text = _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
+    return text
+
+
+def alnum_words(text: str) -> list[str]:
+    """Split text on everything but a-z and 0-9 (lowercase input).
+
+    >>> alnum_words("cowi a/s, 2800 lyngby"), alnum_words("café-bar")
+    (['cowi', 'a', 's', '2800', 'lyngby'], ['caf', 'bar'])
+    """
+    return text.encode().translate(_ASCII_NOT_ALNUM).decode().split() if text.isascii() else _NOT_ALNUM.sub(" ", text).split()
 
 
 def legal_form(name: str) -> str | None:
@@ -66,8 +78,8 @@ def legal_form(name: str) -> str | None:
     >>> legal_form("COWI A/S"), legal_form("Landbrug & Fødevarer F.M.B.A."), legal_form("Aarhus Universitet")
     ('as', 'fmba', None)
     """
-    words = _NOT_ALNUM.sub(" ", legal_words(transliterate(name))).split()
-    return words[-1] if len(words) > 1 and words[-1] in LEGAL_FORMS else None
+    split = alnum_words(legal_words(transliterate(name)))
+    return split[-1] if len(split) > 1 and split[-1] in LEGAL_FORMS else None
 
 
 def parse_year(value: str | None, *, date: bool = False) -> int | None:

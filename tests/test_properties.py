@@ -12,6 +12,7 @@ import csv
 import gzip
 import io
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -274,3 +275,31 @@ def test_name_pairs_score_as_comparing_every_pair_with_both_scorers(imported, se
     seed_subset = data.draw(st.lists(st.booleans(), min_size=len(seeds), max_size=len(seeds)))
     got = {(a, b): s for a, b, s in name_pairs(imported, imp_specific, seeds, seed_subset, 80, chunk=chunk)}
     assert got == naive_name_pairs(imported, imp_specific, seeds, seed_subset)
+
+
+# The name rules run a million times in a large import; their fast paths must say exactly
+# what the plain regular expressions say.
+name_text = st.one_of(
+    st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzæøåAZ0123456789 .,/&@+-:éü\t"), max_size=40),
+    st.text(max_size=30),
+    st.builds(" ".join, st.lists(st.sampled_from(["tlf.", "tel", "Phone", "+45", "12", "34 56 78", "a@b.dk", "A/S", "F.M.B.A.", "Kommune", "skolen", "\u0663\u0664"]), max_size=8)),
+)
+
+
+@EXAMPLES
+@given(text=name_text)
+def test_the_fast_name_rules_agree_with_the_regular_expressions(text):
+    from ecosystem.ingest.organisations import _ANY_KIND, _KIND_RULES
+    from ecosystem.ingest.tables import _EMAIL, _PHONE, scrub
+    from ecosystem.text import _NOT_ALNUM, alnum_words, fold_digraphs, transliterate
+
+    assert scrub(text) == " ".join(_PHONE.sub(" ", _EMAIL.sub(" ", text)).split())
+    low = transliterate(text)
+    assert low == text.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "u", "é": "e", "ß": "ss"}))
+    assert alnum_words(low) == _NOT_ALNUM.sub(" ", low).split()
+    folded = low
+    while (again := folded.replace("aa", "a").replace("oe", "o").replace("ue", "u")) != folded:
+        folded = again
+    assert fold_digraphs(low) == folded
+    plain = "|".join(f"(?:{pattern.pattern})" for pattern, _, _ in _KIND_RULES)
+    assert bool(_ANY_KIND.search(low)) == bool(re.search(plain, low))

@@ -16,13 +16,14 @@ import difflib
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 
 from ecosystem.evidence import ORGANISATION_KINDS, slugify
 from ecosystem.geo import Municipality, municipality_by_name
 from ecosystem.graph import build_graph, name_index
-from ecosystem.ingest.dataset import Dataset
+from ecosystem.ingest.dataset import Dataset, bulk
 from ecosystem.ingest.organisations import add_municipality, add_organisation, merge_by_name
-from ecosystem.ingest.tables import read_table, scrub
+from ecosystem.ingest.tables import Table, read_table, scrub
 
 __all__ = ["MEMBER_COLUMNS", "import_members"]
 
@@ -48,6 +49,11 @@ def import_members(path, *, G: nx.Graph | None = None, name: str | None = None, 
         If a cluster is not an organisation of G, a member is empty or listed twice for
         one cluster, a CVR is not 8 digits or a municipality is unknown.
     """
+    with bulk():
+        return _members(path, G, name, encoding)
+
+
+def _members(path, G: nx.Graph | None, name: str | None, encoding: str) -> Dataset:
     t = read_table(path, encoding)
     t.require(MEMBER_COLUMNS[:2], MEMBER_COLUMNS[2:])
     G = build_graph() if G is None else G
@@ -55,7 +61,6 @@ def import_members(path, *, G: nx.Graph | None = None, name: str | None = None, 
     ds = Dataset(name or "members-" + slugify(Path(path).name.split(".")[0]), "members", dropped_columns=list(t.dropped))
     ds.files.append(t.file_entry("members"))
     file = t.path.name
-    seen: set[int] = set()  # hashes of (cluster, member): a repeat is confirmed against the edges
     towns: dict[str, Municipality | None] = {}
     for line, v in t.rows:
         ref = t.get(v, "cluster")
@@ -82,19 +87,30 @@ def import_members(path, *, G: nx.Graph | None = None, name: str | None = None, 
                 "write e.g. Aarhus or 0751, or leave it empty",
             )
         org = add_organisation(ds, member, file=file, row=line, cvr=cvr, country="DK")
-        key = hash((cluster, org))
-        if key in seen and (first := _listed(ds, org, cluster)):
-            raise t.bad(line, "member", member, f"is listed for {ref!r} twice (first at line {first})", "each membership once", "remove the duplicate row")
-        seen.add(key)
         if cluster not in ds.nodes:
             ds.add_node(cluster, ref=True, kind=G.nodes[cluster]["kind"], name=G.nodes[cluster]["name"], aliases=[], file=file, row=line)
         ds.add_edge(org, "MEMBER_OF", cluster, file=file, row=line)
         if municipality is not None:
             ds.add_edge(org, "LOCATED_IN", add_municipality(ds, municipality), file=file, row=line, method="municipality")
+    _check_listed_once(t, ds)
     merge_by_name(ds)
     return ds
 
 
-def _listed(ds: Dataset, org: str, cluster: str) -> int | None:
-    """The line where `org` was first listed as a member of `cluster`, if it was."""
-    return next((e["row"] for e in ds.edges if e["type"] == "MEMBER_OF" and e["start"] == org and e["end"] == cluster), None)
+def _check_listed_once(t: Table, ds: Dataset) -> None:
+    """Raise at the first row that lists a member of a cluster again.
+
+    Memberships are compared by their hashes in one array (8 bytes each, not a set of a
+    million ints); only where two hashes are equal are the memberships themselves compared.
+    """
+    members = [e for e in ds.edges if e["type"] == "MEMBER_OF"]
+    keys = np.fromiter((hash((e["start"], e["end"])) for e in members), dtype=np.int64, count=len(members))
+    if len(np.unique(keys)) == len(keys):
+        return
+    first: dict[tuple, int] = {}
+    for e in members:
+        pair = (e["start"], e["end"])
+        if pair in first:
+            name = ds.nodes[e["start"]]["name"]
+            raise t.bad(e["row"], "member", name, f"is listed for {ds.nodes[e['end']]['name']!r} twice (first at line {first[pair]})", "each membership once", "remove the duplicate row")
+        first[pair] = e["row"]

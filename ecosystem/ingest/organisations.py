@@ -16,7 +16,6 @@ from ecosystem.evidence import slugify
 from ecosystem.geo import REGIONS, Municipality, Region, municipality_at, municipality_by_name, region_by_postcode
 from ecosystem.ingest.dataset import Dataset
 from ecosystem.ingest.resolution import normalise_name
-from ecosystem.ingest.tables import scrub
 from ecosystem.text import legal_form
 
 __all__ = ["add_municipality", "add_organisation", "add_region", "classify_organisation", "locate", "merge_by_name", "organisation_id"]
@@ -50,7 +49,40 @@ _KIND_RULES = [
         (r"videncenter|center for|centre for|\binstitut|laboratori|research|forskning", "knowledge_institution", "research_centre"),
     ]
 ]
-_ANY_KIND = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _, _ in _KIND_RULES))
+
+
+def _factored(alternatives: list[str]) -> str:
+    """A regular expression that finds a match in the same texts as ``"|".join(alternatives)``, faster.
+
+    Each alternative is letters, digits and spaces, with ``\\b`` and ``^`` anywhere. Python's
+    engine tries every branch of an alternation at every position; sharing prefixes
+    ("agen(?:cy|tur)") makes it try one per first letter, about 15 times faster on names
+    that match none. An alternative that extends another ("skolen" after "skole") is left
+    out: where it matches, the shorter one does.
+
+    >>> _factored(["agency", "agentur", r"\\blo\\b", "skole", "skolen"])
+    '(?:\\\\blo\\\\b|agen(?:cy|tur)|skole)'
+    """
+    trie: dict = {}
+    for alternative in alternatives:
+        tokens = re.findall(r"\\b|\^|[a-z0-9 ]", alternative)
+        if "".join(tokens) != alternative:
+            raise ValueError(f"{alternative!r} is not letters, digits and spaces with \\b and ^")
+        node = trie
+        for token in tokens:
+            node = node.setdefault(token, {})
+        node[""] = {}
+    return _pattern(trie)
+
+
+def _pattern(node: dict) -> str:
+    if "" in node:
+        return ""  # a whole alternative ends here: what follows cannot add a match
+    branches = [(t if t in ("\\b", "^") else re.escape(t)) + _pattern(child) for t, child in sorted(node.items())]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+_ANY_KIND = re.compile(_factored([alternative for pattern, _, _ in _KIND_RULES for alternative in pattern.pattern.split("|")]))
 """Whether any rule matches: most names match none, and one search says so."""
 _CORDIS_KINDS = {"PRC": ("company", ""), "PUB": ("public_authority", "other"), "REC": ("knowledge_institution", "research_centre")}
 
@@ -145,8 +177,10 @@ def organisation_id(name: str, cvr: str | None = None, *, norm: str | None = Non
 
 
 def add_organisation(ds: Dataset, name: str, *, file: str, row: int, cvr: str | None = None, cordis_type: str | None = None, **attrs) -> str:
-    """Add an organisation known by its name (and CVR), classified (:func:`classify_organisation`); return its id."""
-    name = scrub(name)
+    """Add an organisation known by its name (and CVR), classified (:func:`classify_organisation`); return its id.
+
+    `name` is as the file gives it, cleaned by :func:`~ecosystem.ingest.tables.scrub`.
+    """
     norm = ds.normalised(name)
     kind, subtype, source = classify_organisation(name, cordis_type, norm=norm)
     node = ds.add_node(

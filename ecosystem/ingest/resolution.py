@@ -24,7 +24,6 @@ matches.
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from rapidfuzz import fuzz, process
 
 from ecosystem.evidence import ORGANISATION_KINDS
 from ecosystem.ingest.review import Candidate
-from ecosystem.text import LEGAL_FORMS, fold_digraphs, legal_words, transliterate
+from ecosystem.text import LEGAL_FORMS, alnum_words, fold_digraphs, legal_words, transliterate
 
 __all__ = ["ACCEPT", "REVIEW", "Link", "Resolution", "name_pairs", "normalise_name", "resolve"]
 
@@ -51,10 +50,8 @@ _PREFIXES = (
     ("fonden",),
     ("foreningen",),
 )
+_PREFIX_STARTS = {prefix[0] for prefix in _PREFIXES}
 _SYNONYMS = {"university": "universitet", "universitetet": "universitet", "universiteit": "universitet", "and": "og"}
-
-
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 @functools.lru_cache(maxsize=1 << 18)  # an importer asks for each name several times
@@ -84,14 +81,15 @@ def normalise_name(name: str) -> str:
     if not s.isascii():
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     s = fold_digraphs(legal_words(s))
-    words = _NOT_ALNUM.sub(" ", s).split()
-    while len(words) > 1 and words[-1] in LEGAL_FORMS:
-        words.pop()
-    for prefix in _PREFIXES:
-        if len(words) > len(prefix) and tuple(words[: len(prefix)]) == prefix:
-            words = words[len(prefix) :]
-            break
-    return " ".join(_SYNONYMS.get(w, w) for w in words)
+    split = alnum_words(s)
+    while len(split) > 1 and split[-1] in LEGAL_FORMS:
+        split.pop()
+    if split and split[0] in _PREFIX_STARTS:
+        for prefix in _PREFIXES:
+            if len(split) > len(prefix) and tuple(split[: len(prefix)]) == prefix:
+                split = split[len(prefix) :]
+                break
+    return " ".join([_SYNONYMS.get(w, w) for w in split])
 
 
 def _is_acronym(name: str) -> bool:

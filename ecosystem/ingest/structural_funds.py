@@ -173,7 +173,7 @@ def _structural_funds_2007(t: Table, name: str) -> Dataset:
             row=line,
             year=year,
         )
-        org = add_organisation(ds, beneficiary, file=file, row=line, cvr=cvr, postcode=t.get(v, "postnr"), town=t.get(v, "bynavn"), country="DK")
+        org = add_organisation(ds, scrub(beneficiary), file=file, row=line, cvr=cvr, postcode=t.get(v, "postnr"), town=t.get(v, "bynavn"), country="DK")
         locate(ds, org, file=file, row=line, town=t.get(v, "bynavn"), postcode=t.get(v, "postnr"))
         ds.add_edge(org, "PARTICIPATES_IN", pid, file=file, row=line, role="beneficiary", year=year, amount=eu, amount_unit="DKK thousands")
         for partner in _partners(t.get(v, "parter"), r"\.\s+"):
@@ -250,7 +250,7 @@ def _structural_funds_2014(t: Table, name: str) -> Dataset:
             period="2014-2020",
         )
         ds.add_edge(pid, "FUNDED_BY", _pool(ds, fund, area, "2014-2020", file=file, row=line), file=file, row=line, year=year)
-        org = add_organisation(ds, beneficiary, file=file, row=line, postcode=t.get(v, c["postcode"]), town=t.get(v, c["town"]), country="DK")
+        org = add_organisation(ds, scrub(beneficiary), file=file, row=line, postcode=t.get(v, c["postcode"]), town=t.get(v, c["town"]), country="DK")
         locate(ds, org, file=file, row=line, lat=lat, lon=lon, town=t.get(v, c["town"]), postcode=t.get(v, c["postcode"]))
         ds.add_edge(org, "PARTICIPATES_IN", pid, file=file, row=line, role="beneficiary", year=year, amount=eu, amount_unit="DKK")
         for partner in _partners(t.get(v, c["partners"]), r"\s*\n\s*"):

@@ -182,10 +182,12 @@ class Table:
     def cvr(self, line: int, values, name: str, *, required: bool = False) -> str | None:
         """Parse a CVR number (8 digits; a ``DK`` prefix, spaces and dashes allowed); empty is None unless `required`."""
         raw = self.get(values, name)
-        digits = re.sub(r"[\s-]", "", raw).removeprefix("DK")
+        if len(raw) == 8 and raw.isascii() and raw.isdigit():
+            return raw  # as most are written: no need for the rules below
+        digits = _CVR_SPACING.sub("", raw).removeprefix("DK")
         if not raw and not required:
             return None
-        if not re.fullmatch(r"\d{8}", digits):
+        if not _CVR.fullmatch(digits):
             raise self.bad(
                 line,
                 name,
@@ -197,6 +199,8 @@ class Table:
         return digits
 
 
+_CVR_SPACING = re.compile(r"[\s-]")
+_CVR = re.compile(r"\d{8}")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DANISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
@@ -228,7 +232,17 @@ def scrub(text: str) -> str:
     >>> scrub("Nordic Seed A/S jt@example.dk tlf. 12 34 56 78")
     'Nordic Seed A/S'
     """
-    return " ".join(_PHONE.sub(" ", _EMAIL.sub(" ", text)).split())
+    if _may_hold_contact(text):
+        text = _PHONE.sub(" ", _EMAIL.sub(" ", text))
+    return " ".join(text.split())
+
+
+def _may_hold_contact(text: str) -> bool:
+    """False where neither pattern of :func:`scrub` can match: most names, checked faster than a search."""
+    if not text.isascii() or "@" in text:
+        return True
+    low = text.encode().lower()
+    return len(low) - len(low.translate(None, b"0123456789")) >= 8 or b"tlf" in low or b"tel" in low or b"phone" in low
 
 
 # -- reading a file --------------------------------------------------------------------------
