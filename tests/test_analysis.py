@@ -143,7 +143,19 @@ def test_anchor_prefers_national_reach_label_size():
 
 def test_hubs_cover_regions_the_anchor_does_not():
     p = propose(eco())["proposals"][0]
-    assert p["hubs"] == [{"id": "food-c", "name": "Food-C", "serves": ["region-nordjylland"], "serves_names": ["Region-Nordjylland"]}]
+    claim = {"type": "SERVES", "via": "region-nordjylland", "via_name": "Region-Nordjylland", "doc": "d", "quote": "food-c SERVES region-nordjylland", "source": None}
+    assert p["hubs"] == [{"id": "food-c", "name": "Food-C", "serves": ["region-nordjylland"], "serves_names": ["Region-Nordjylland"], "evidence": [claim]}]
+    assert '- Food-C for Region-Nordjylland (serves Region-Nordjylland: [d] "food-c SERVES region-nordjylland")' in proposals_markdown(propose(eco()))
+
+
+def test_a_hub_is_placed_by_where_it_is_located_before_what_it_serves():
+    G = eco()
+    G.add_node("kommune-0851", kind="public_authority", subtype="municipality", name="Aalborg Kommune")
+    G.add_edge("kommune-0851", "region-nordjylland", type="LOCATED_IN")
+    G.add_edge("food-c", "kommune-0851", type="LOCATED_IN", dataset="sf", file="sf.csv", row=9)
+    (hub,) = propose(G)["proposals"][0]["hubs"]
+    assert hub["evidence"] == [{"type": "LOCATED_IN", "via": "kommune-0851", "via_name": "Aalborg Kommune", "doc": None, "quote": None, "source": "sf: sf.csv row 9"}]
+    assert "Food-C for Region-Nordjylland (located in Aalborg Kommune: sf: sf.csv row 9)" in proposals_markdown(propose(G))
 
 
 def test_critical_mass_against_the_benchmark():

@@ -17,6 +17,7 @@ from ecosystem.analysis.overlap import (
     SIGNALS,
     SignalSets,
     cluster_organisations,
+    dataset_row,
     overlap_evidence,
     pairwise_overlaps,
     regions_of,
@@ -100,11 +101,32 @@ def _caution(signals: dict) -> str:
     return f"rests on broad signals only ({broad}): no shared members, projects, partners or stated collaboration are recorded"
 
 
+def region_claim(G, n, region, sets: SignalSets) -> dict | None:
+    """The fact that places organisation n in `region`: located there before serving it, a
+    document's quote before an imported row.
+
+    Returns ``{"type", "via", "via_name", "doc", "quote", "source"}``: the relation
+    (``LOCATED_IN`` or ``SERVES``) and the place it names (a municipality or area lying in
+    the region, or the region itself), with its quote or, for an imported fact, its
+    dataset row (``source``); None if no relation of n places it there.
+    """
+    found = []
+    for u, v, d in sets.relations(n):
+        if u == n and d.get("type") in ("LOCATED_IN", "SERVES") and (v == region or region in sets.regions_of(v)):
+            found.append((d.get("type") != "LOCATED_IN", not d.get("quote"), not d.get("dataset"), str(v), d))
+    if not found:
+        return None
+    *_, via, d = min(found, key=lambda f: f[:4])
+    return {"type": d.get("type"), "via": via, "via_name": G.nodes[via].get("name", via), "doc": d.get("doc"), "quote": d.get("quote"), "source": dataset_row(d)}
+
+
 def _hubs(G, anchor, members, sets: SignalSets) -> list[dict]:
     """Give every region the group serves, and the anchor does not, one member as its hub.
 
     The hub for a region is the member located there, else the member serving the fewest
     regions (the most regional one), then by id, so each region has exactly one hub.
+    ``evidence`` lists, per region served, the fact that places the hub there
+    (:func:`region_claim`).
     """
     home = set(regions_served(G, anchor, sets))
     serves = {m: set(regions_served(G, m, sets)) for m in members if m != anchor}
@@ -113,7 +135,10 @@ def _hubs(G, anchor, members, sets: SignalSets) -> list[dict]:
     for region in sorted(set().union(set(), *serves.values()) - home):
         candidates = sorted((m for m in serves if region in serves[m]), key=lambda m: (region not in located[m], len(serves[m]), m))
         chosen.setdefault(candidates[0], []).append(region)
-    return [{"id": m, "name": name_of(G, m), "serves": rs, "serves_names": [name_of(G, r) for r in rs]} for m, rs in sorted(chosen.items())]
+    return [
+        {"id": m, "name": name_of(G, m), "serves": rs, "serves_names": [name_of(G, r) for r in rs], "evidence": [region_claim(G, m, r, sets) for r in rs]}
+        for m, rs in sorted(chosen.items())
+    ]
 
 
 def _evidence(G, members, by_pair, sets: SignalSets, limit=8) -> list[dict]:

@@ -18,9 +18,9 @@ from ecosystem.ingest.dataset import Dataset
 from ecosystem.ingest.resolution import normalise_name
 from ecosystem.text import legal_form
 
-__all__ = ["add_municipality", "add_organisation", "add_region", "classify_organisation", "locate", "merge_by_name", "organisation_id"]
+__all__ = ["KIND_RULES", "add_municipality", "add_organisation", "add_region", "classify_organisation", "locate", "merge_by_name", "organisation_id"]
 
-_KIND_RULES = [
+KIND_RULES = [  # (pattern on the normalised name, kind, subtype): the first that matches decides
     (re.compile(p), k, s)
     for p, k, s in [
         (r"hospital|sygehus", "public_authority", "other"),
@@ -82,7 +82,7 @@ def _pattern(node: dict) -> str:
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
-_ANY_KIND = re.compile(_factored([alternative for pattern, _, _ in _KIND_RULES for alternative in pattern.pattern.split("|")]))
+_ANY_KIND = re.compile(_factored([alternative for pattern, _, _ in KIND_RULES for alternative in pattern.pattern.split("|")]))
 """Whether any rule matches: most names match none, and one search says so."""
 _CORDIS_KINDS = {"PRC": ("company", ""), "PUB": ("public_authority", "other"), "REC": ("knowledge_institution", "research_centre")}
 
@@ -106,7 +106,7 @@ def classify_organisation(name: str, cordis_type: str | None = None, *, norm: st
     (('company', '', 'name'), ('company', '', 'default'))
     """
     norm = (normalise_name(name) if name else "") if norm is None else norm
-    by_name = next(((k, s) for pattern, k, s in _KIND_RULES if pattern.search(norm)), None) if norm and _ANY_KIND.search(norm) else None
+    by_name = next(((k, s) for pattern, k, s in KIND_RULES if pattern.search(norm)), None) if norm and _ANY_KIND.search(norm) else None
     if by_name is None and norm and legal_form(name):
         by_name = ("company", "")
     t = (cordis_type or "").upper()

@@ -222,8 +222,9 @@ def _parse_date(raw: str) -> str | None:
         raise ValueError("is not a real date") from None
 
 
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
-_PHONE = re.compile(r"(?:\+45[\s-]?)?\b(?:\d{2}[\s-]){3}\d{2}\b|\b(?:tlf|tel|phone)\.?:?\s*[\d\s+-]{8,}", re.IGNORECASE)
+EMAIL = re.compile(r"\S+@\S+\.\w+")
+"""An e-mail address, as :func:`scrub` removes it; :data:`PHONE` a Danish phone number."""
+PHONE = re.compile(r"(?:\+45[\s-]?)?\b(?:\d{2}[\s-]){3}\d{2}\b|\b(?:tlf|tel|phone)\.?:?\s*[\d\s+-]{8,}", re.IGNORECASE)
 
 
 def scrub(text: str) -> str:
@@ -233,7 +234,7 @@ def scrub(text: str) -> str:
     'Nordic Seed A/S'
     """
     if _may_hold_contact(text):
-        text = _PHONE.sub(" ", _EMAIL.sub(" ", text))
+        text = PHONE.sub(" ", EMAIL.sub(" ", text))
     return " ".join(text.split())
 
 

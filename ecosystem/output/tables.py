@@ -8,7 +8,7 @@ import json
 
 from ecosystem.analysis import SIGNALS
 
-__all__ = ["to_json", "proposals_markdown", "proposals_csv", "overlaps_rows", "rows_csv", "rows_table", "spreadsheet_safe", "proposal_rows", "PROPOSAL_COLUMNS"]
+__all__ = ["to_json", "proposals_markdown", "proposals_csv", "overlaps_rows", "rows_csv", "rows_table", "spreadsheet_safe", "proposal_rows", "PROPOSAL_COLUMNS", "region_claim_text"]
 
 
 def to_json(data) -> str:
@@ -107,6 +107,15 @@ def _size_lines(cm: dict) -> list[str]:
     return [*out, ""]
 
 
+def region_claim_text(region: str, c: dict | None) -> str:
+    """"Region Midtjylland (located in Aarhus Kommune: dataset: file row 12)", or with the quote."""
+    if c is None:
+        return region
+    how = ("located in " if c["type"] == "LOCATED_IN" else "serves ") + c["via_name"]
+    where = c["source"] or (f'[{c["doc"]}] "{c["quote"]}"' if c["quote"] else c["doc"] or "")
+    return f"{region} ({how}" + (f": {where})" if where else ")")
+
+
 def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of=None) -> str:
     """A report an analyst can read and defend: proposals, why, evidence, gaps, comparison."""
     out = [f"# Consolidation proposals{f' (landscape as of {as_of})' if as_of else ''}", ""]
@@ -122,7 +131,10 @@ def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of
         out.append(f"**Anchor:** {p['anchor']['name']}: {p['anchor']['why']}.")
         out.append("")
         if p["hubs"]:
-            out.append("**Regional hubs:** " + "; ".join(f"{h['name']} for {', '.join(h['serves_names'])}" for h in p["hubs"]))
+            out.append("**Regional hubs:**")
+            for h in p["hubs"]:
+                claims = [region_claim_text(r, c) for r, c in zip(h["serves_names"], h.get("evidence") or [None] * len(h["serves"]))]
+                out.append(f"- {h['name']} for " + "; ".join(claims))
         else:
             out.append("**Regional hubs:** none needed beyond the anchor's regions (as far as the graph records)")
         out.append("")
