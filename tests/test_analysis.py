@@ -206,6 +206,23 @@ def test_critical_mass_counts_the_firms_in_an_organisations_projects_as_a_lower_
     assert f"`{bare}`: at least {before + 200} firms: {before} listed as members, the others in its 1 project, e.g. A joint project (200 firms; sf: sf.csv row 7)" in proposals_markdown(propose(G))
 
 
+def test_a_firm_in_the_projects_of_two_members_counts_once_towards_critical_mass():
+    G = eco()
+    members = [m["id"] for m in propose(G)["proposals"][0]["members"]]
+    for m in members:
+        G.nodes[m].pop("members", None)
+    G.remove_edges_from([(u, v) for u, v, t in G.edges(data="type") if t == "MEMBER_OF"])
+    for i, m in enumerate(members[:2]):
+        G.add_node(f"p{i}", kind="project", name=f"Project {i}")
+        G.add_edge(m, f"p{i}", type="PARTICIPATES_IN")
+        for f in range(100):  # the same 100 firms in both projects
+            G.add_node(f"firm-{f}", kind="company", name=f"Firm {f}")
+            G.add_edge(f"firm-{f}", f"p{i}", type="PARTICIPATES_IN")
+    cm = propose(G)["proposals"][0]["critical_mass"]
+    assert [cm["figures"][m]["value"] for m in members[:2]] == [100, 100]
+    assert cm["at_least"] == 100 and cm["verdict"].startswith("unknown: the 100 firms known are below the benchmark")
+
+
 def test_requirement_gaps():
     G = eco()
     gaps = {r["requirement"]: r["status"] for r in requirement_gaps(G, ["food-b", "food-c"], "food-b")}

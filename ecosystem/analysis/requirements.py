@@ -101,7 +101,8 @@ def critical_mass(G, members) -> dict:
 
     A member's size is its stated member count where the documents give one, else the
     firms the graph ties to it (:func:`firms_evidenced`: listed members, firms in its
-    projects), which is a lower bound and said to be one. ``figures`` says, per member,
+    projects), which is a lower bound and said to be one; a firm recorded for several
+    members counts once. ``figures`` says, per member,
     which figure was used; the verdict is "unknown" only where a member has neither, or
     where a lower bound cannot decide.
     """
@@ -109,7 +110,8 @@ def critical_mass(G, members) -> dict:
     bounds = {m: firms_evidenced(G, m) for m in members if m not in stated}
     bounds = {m: b for m, b in bounds.items() if b["firms"]}
     total = sum(stated.values())
-    least = total + sum(b["firms"] for b in bounds.values())
+    # a firm recorded for several members counts once: the bound is of distinct firms
+    least = total + len(set().union(*(tied_firms(G, m)[1] for m in bounds)))
     figures = {m: {"figure": "stated member count", "value": n} for m, n in sorted(stated.items())}
     for m, b in sorted(bounds.items()):
         projects = f"{b['projects']} project" + ("s" if b["projects"] != 1 else "")
