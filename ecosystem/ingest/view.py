@@ -33,6 +33,7 @@ import networkx as nx
 from ecosystem import files
 from ecosystem.evidence import CLUSTER_KINDS, load_seeds
 from ecosystem.graph import build_graph, graph_stats, name_index
+from ecosystem.ingest.dataset import bulk
 from ecosystem.ingest.store import add_imports, ecosystem_home, list_imports
 
 __all__ = ["analysis_graph", "cut_for_analysis", "find_complete", "CACHE_FORMAT", "RADIUS"]
@@ -195,6 +196,11 @@ def _key(seeds, entries: list[dict], as_of, countries) -> str:
 
 def _from_json(text: bytes | str, key: str) -> nx.MultiDiGraph | None:
     """The graph a cache file holds, or None if it is not exactly what `key` names."""
+    with bulk():  # hundreds of thousands of dicts, no cycles: the collector would walk them again and again
+        return _graph_of(text, key)
+
+
+def _graph_of(text: bytes | str, key: str) -> nx.MultiDiGraph | None:
     try:
         data = json.loads(text)
         if data["format"] != CACHE_FORMAT or data["key"] != key:
