@@ -165,7 +165,14 @@ def test_filters_change_what_is_drawn(browser, reports):
         total = _shown(page)
         assert total == page.evaluate(visible) > 0
         page.uncheck("#kinds input[value=project]")
-        assert 0 < _shown(page) < total and page.evaluate(visible) == _shown(page)
+        assert 0 < _shown(page) < total
+        # Cytoscape recomputes the style that `:visible` reads on its own schedule: wait for it
+        # (polled from here: the page's content security policy forbids wait_for_function's eval)
+        for _ in range(100):
+            if page.evaluate(visible) == _shown(page):
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate(visible) == _shown(page)
         page.select_option("#theme", label="Fødevarer")
         with_theme = _shown(page)
         assert 0 < with_theme < total - 1
