@@ -70,7 +70,10 @@ def firms_evidenced(G: nx.MultiDiGraph, org, *, limit: int = 5) -> dict:
     projects ``{"id", "name", "firms", "source"}``, the most firms first}``; ``source`` is
     the project's document or dataset and row.
     """
-    listed, firms, projects = tied_firms(G, org)
+    return _evidenced(*tied_firms(G, org), limit=limit)
+
+
+def _evidenced(listed: set, firms: set, projects: list[dict], *, limit: int = 5) -> dict:
     projects = sorted({p["id"]: p for p in projects}.values(), key=lambda p: (-p["firms"], str(p["id"])))
     return {"firms": len(firms), "members": len(listed), "projects": len(projects), "examples": projects[:limit]}
 
@@ -107,11 +110,12 @@ def critical_mass(G, members) -> dict:
     where a lower bound cannot decide.
     """
     stated = {m: G.nodes[m]["members"] for m in members if G.nodes[m].get("members")}
-    bounds = {m: firms_evidenced(G, m) for m in members if m not in stated}
-    bounds = {m: b for m, b in bounds.items() if b["firms"]}
+    tied = {m: tied_firms(G, m) for m in members if m not in stated}
+    tied = {m: t for m, t in tied.items() if t[1]}
+    bounds = {m: _evidenced(*t) for m, t in tied.items()}
     total = sum(stated.values())
     # a firm recorded for several members counts once: the bound is of distinct firms
-    least = total + len(set().union(*(tied_firms(G, m)[1] for m in bounds)))
+    least = total + len(set().union(*(firms for _, firms, _ in tied.values())))
     figures = {m: {"figure": "stated member count", "value": n} for m, n in sorted(stated.items())}
     for m, b in sorted(bounds.items()):
         projects = f"{b['projects']} project" + ("s" if b["projects"] != 1 else "")

@@ -196,19 +196,15 @@ def _key(seeds, entries: list[dict], as_of, countries) -> str:
 
 def _from_json(text: bytes | str, key: str) -> nx.MultiDiGraph | None:
     """The graph a cache file holds, or None if it is not exactly what `key` names."""
-    with bulk():  # hundreds of thousands of dicts, no cycles: the collector would walk them again and again
-        return _graph_of(text, key)
-
-
-def _graph_of(text: bytes | str, key: str) -> nx.MultiDiGraph | None:
     try:
-        data = json.loads(text)
-        if data["format"] != CACHE_FORMAT or data["key"] != key:
-            return None
-        G = nx.MultiDiGraph()
-        G.graph.update(data["graph"])
-        G.add_nodes_from((n, d) for n, d in data["nodes"])
-        G.add_edges_from((u, v, k, d) for u, v, k, d in data["edges"])
+        with bulk():  # hundreds of thousands of dicts, no cycles: the collector would walk them again and again
+            data = json.loads(text)
+            if data["format"] != CACHE_FORMAT or data["key"] != key:
+                return None
+            G = nx.MultiDiGraph()
+            G.graph.update(data["graph"])
+            G.add_nodes_from((n, d) for n, d in data["nodes"])
+            G.add_edges_from((u, v, k, d) for u, v, k, d in data["edges"])
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return G

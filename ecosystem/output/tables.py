@@ -8,7 +8,7 @@ import json
 
 from ecosystem.analysis import SIGNALS
 
-__all__ = ["to_json", "proposals_markdown", "proposals_csv", "overlaps_rows", "rows_csv", "rows_table", "spreadsheet_safe", "proposal_rows", "PROPOSAL_COLUMNS", "region_claim_text"]
+__all__ = ["to_json", "proposals_markdown", "proposals_csv", "overlaps_rows", "rows_csv", "rows_table", "spreadsheet_safe", "proposal_rows", "PROPOSAL_COLUMNS", "hub_regions_text"]
 
 
 def to_json(data) -> str:
@@ -107,13 +107,18 @@ def _size_lines(cm: dict) -> list[str]:
     return [*out, ""]
 
 
-def region_claim_text(region: str, c: dict | None) -> str:
-    """"Region Midtjylland (located in Aarhus Kommune: dataset: file row 12)", or with the quote."""
-    if c is None:
-        return region
-    how = ("located in " if c["type"] == "LOCATED_IN" else "serves ") + c["via_name"]
-    where = c["source"] or (f'[{c["doc"]}] "{c["quote"]}"' if c["quote"] else c["doc"] or "")
-    return f"{region} ({how}" + (f": {where})" if where else ")")
+def hub_regions_text(hub: dict) -> str:
+    """The regions a hub serves, each with what places it there:
+    "Region Midtjylland (located in Aarhus Kommune: dataset: file row 12)", or with the quote."""
+    out = []
+    for region, c in zip(hub["serves_names"], hub["evidence"]):
+        if c is None:
+            out.append(region)
+            continue
+        how = ("located in " if c["type"] == "LOCATED_IN" else "serves ") + c["via_name"]
+        where = c["source"] or (f'[{c["doc"]}] "{c["quote"]}"' if c["quote"] else c["doc"] or "")
+        out.append(f"{region} ({how}" + (f": {where})" if where else ")"))
+    return "; ".join(out)
 
 
 def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of=None) -> str:
@@ -132,9 +137,7 @@ def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of
         out.append("")
         if p["hubs"]:
             out.append("**Regional hubs:**")
-            for h in p["hubs"]:
-                claims = [region_claim_text(r, c) for r, c in zip(h["serves_names"], h.get("evidence") or [None] * len(h["serves"]))]
-                out.append(f"- {h['name']} for " + "; ".join(claims))
+            out += [f"- {h['name']} for {hub_regions_text(h)}" for h in p["hubs"]]
         else:
             out.append("**Regional hubs:** none needed beyond the anchor's regions (as far as the graph records)")
         out.append("")

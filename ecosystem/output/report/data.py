@@ -15,7 +15,7 @@ from ecosystem.analysis import SIGNALS
 from ecosystem.evidence import ATTRIBUTES, CLUSTER_KINDS
 from ecosystem.graph import graph_stats
 from ecosystem.output.plots import KIND_STYLE
-from ecosystem.output.tables import region_claim_text
+from ecosystem.output.tables import hub_regions_text
 
 __all__ = ["MAX_NODES", "overview", "network", "overlap_rows", "proposals", "targets_table"]
 
@@ -158,8 +158,7 @@ def proposals(G: nx.MultiDiGraph, result: Mapping) -> dict:
                          "role": "anchor" if m["id"] == p["anchor"]["id"] else "hub" if m["id"] in hubs else "member"}
                         for m in p["members"]],
             "anchor": {"name": p["anchor"]["name"], "why": p["anchor"]["why"]},
-            "hubs": [{"name": h["name"], "serves": "; ".join(region_claim_text(r, c) for r, c in zip(h["serves_names"], h.get("evidence") or [None] * len(h["serves"])))}
-                     for h in p["hubs"]],
+            "hubs": [{"name": h["name"], "serves": hub_regions_text(h)} for h in p["hubs"]],
             "critical_mass": {"verdict": cm["verdict"], "stated_members": cm["stated_members"],
                               "benchmark": f"{cm['benchmark'][0]}-{cm['benchmark'][1]}", "doc": cm["doc"], "quote": cm["quote"]},
             "themes": [t["name"] for t in p["themes"]],
