@@ -121,6 +121,14 @@ def _gzip(parts) -> bytes:
     return out.getvalue()
 
 
+def _kept(attrs: dict) -> dict:
+    """A node's attributes without the empty ones (None, ``""``), as stored; `attrs` itself when none is empty."""
+    values = attrs.values()
+    if None in values or "" in values:  # rare: add_node keeps no empty value
+        return {k: v for k, v in attrs.items() if v is not None and v != ""}
+    return attrs
+
+
 def _empty(v) -> bool:
     return v is None or v == "" or (isinstance(v, list) and not v)
 
@@ -221,12 +229,7 @@ class Dataset:
                     dump(self.name),
                     ',"nodes":{',
                 ],
-                _batches(
-                    sorted(nodes),
-                    lambda batch: dump({n: {k: v for k, v in nodes[n].items() if v not in (None, "")} for n in batch})[
-                        1:-1
-                    ],
-                ),
+                _batches(sorted(nodes), lambda batch: dump({n: _kept(nodes[n]) for n in batch})[1:-1]),
                 ['},"source":', dump(self.source), "}"],
             )
         )

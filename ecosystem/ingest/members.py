@@ -103,12 +103,14 @@ def _check_listed_once(t: Table, ds: Dataset) -> None:
     Memberships are compared by their hashes in one array (8 bytes each, not a set of a
     million ints); only where two hashes are equal are the memberships themselves compared.
     """
-    members = [e for e in ds.edges if e["type"] == "MEMBER_OF"]
-    keys = np.fromiter((hash((e["start"], e["end"])) for e in members), dtype=np.int64, count=len(members))
-    if len(np.unique(keys)) == len(keys):
+    keys = np.fromiter((hash((start, end)) for start, type, end, *_ in ds.edges if type == "MEMBER_OF"), dtype=np.int64)
+    keys.sort()
+    if not (keys[1:] == keys[:-1]).any():
         return
     first: dict[tuple, int] = {}
-    for e in members:
+    for e in ds.edges:
+        if e["type"] != "MEMBER_OF":
+            continue
         pair = (e["start"], e["end"])
         if pair in first:
             name = ds.nodes[e["start"]]["name"]

@@ -195,15 +195,16 @@ def merge_by_name(ds: Dataset) -> None:
     A beneficiary (with its CVR) is often listed as a partner elsewhere in the file,
     by name only; both are the same organisation.
     """
-    by_name: dict[str, list[str]] = {}
+    by_name = {ds.normalised(d["name"]) for n, d in ds.nodes.items() if n.startswith("org-")}
+    same: dict[str, list[str]] = {}  # a name some node has without a CVR -> the nodes with a CVR and that name
     for n, d in ds.nodes.items():
-        if n.startswith("cvr-"):
-            by_name.setdefault(ds.normalised(d["name"]), []).append(n)
+        if n.startswith("cvr-") and (norm := ds.normalised(d["name"])) in by_name:
+            same.setdefault(norm, []).append(n)
     target = {}
-    for n, d in ds.nodes.items():
-        same = by_name.get(ds.normalised(d["name"]), []) if n.startswith("org-") else []
-        if len(same) == 1:
-            target[n] = same[0]
+    for n, d in ds.nodes.items() if same else ():
+        cvrs = same.get(ds.normalised(d["name"]), ()) if n.startswith("org-") else ()
+        if len(cvrs) == 1:
+            target[n] = cvrs[0]
     if not target:
         return
     seen, edges = set(), []

@@ -23,6 +23,7 @@ matches.
 
 from __future__ import annotations
 
+import array
 import functools
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -218,19 +219,22 @@ def resolve(
         if any(d for _, d in rows):
             decided.add(imp)
 
-    to_match = []
-    for imp, d in sorted(records.items()):
+    to_match: tuple[list, list] = ([], [])  # to match by name: (not municipalities, municipalities)
+    for imp in sorted(records):  # the ids only: a million (id, record) pairs would cost 60 MB
         if imp in result.links:
             continue
-        hit = next((("cvr", by_cvr[v]) for v in _ids(d.get("cvr")) if v in by_cvr), None)
-        hit = hit or next((("pic", by_pic[v]) for v in _ids(d.get("pic")) if v in by_pic), None)
+        d = records[imp]
+        hit = None
+        if by_cvr and (cvr := d.get("cvr")):
+            hit = next((("cvr", by_cvr[v]) for v in _ids(cvr) if v in by_cvr), None)
+        if not hit and by_pic and (pic := d.get("pic")):
+            hit = next((("pic", by_pic[v]) for v in _ids(pic) if v in by_pic), None)
         if hit and (imp, hit[1]) not in rejected:
             result.links[imp] = Link(hit[1], hit[0], 100.0)
         elif d.get("name") and d.get("named", True):
-            to_match.append(imp)
+            to_match[_municipal(d)].append(imp)
 
-    for municipal in (False, True):
-        group = [i for i in to_match if _municipal(records[i]) == municipal]
+    for municipal, group in enumerate(to_match):
         cands = [(n, d) for n, d in seeds if _municipal(d) == municipal]
         if group and cands:
             _match_names(group, records, cands, result, rejected, decided, accept, review, normalise)
@@ -249,6 +253,10 @@ def _variants(
     An imported organisation's aliases are short names (CORDIS ``shortName``), written
     in capitals like every CORDIS name, so any short one of them counts as an acronym.
     """
+    if not municipal and not d.get("aliases"):  # most imported names: one name, no aliases
+        name = d.get("name", "")
+        norm = normalise(name)
+        return [(norm, _is_acronym(name))] if norm else []
     out: list[tuple[str, bool]] = []
     for k, name in enumerate([d.get("name", ""), *d.get("aliases", ())]):
         norm = normalise(name)
@@ -269,7 +277,7 @@ def _sorted_words(norm: str) -> str:
     return " ".join(sorted(norm.split()))
 
 
-def name_pairs(imp_norms, imp_specific, seed_norms, seed_subset, cutoff: float, *, chunk: int = 20_000):
+def name_pairs(imp_norms, imp_specific, seed_norms, seed_subset, cutoff: float, *, chunk: int = 5_000):
     """Yield ``(a, b, score)`` for every imported name ``a`` and seed name ``b`` scoring at least `cutoff`.
 
     The score is the larger of ``token_sort_ratio`` and, where both names are specific
@@ -298,6 +306,9 @@ def name_pairs(imp_norms, imp_specific, seed_norms, seed_subset, cutoff: float, 
                 by_word.setdefault(w, []).append(b)
             if len(set(words)) < len(words):
                 repeats.append(b)
+    columns = {w: tuple(bs) for w, bs in by_word.items()}  # a word -> the seed names holding it
+    known = frozenset(columns)
+    every, repeats = tuple(b for b, ok in enumerate(seed_subset) if ok), tuple(repeats)
     # rapidfuzz compares in double precision, the scores are kept as float32: cut a little
     # lower and leave the exact cut to the float32 comparison at the end
     sort_cutoff, set_cutoff = cutoff - 0.01, cutoff / 0.9 - 0.01
@@ -316,14 +327,14 @@ def name_pairs(imp_norms, imp_specific, seed_norms, seed_subset, cutoff: float, 
             if not imp_specific[lo + a]:
                 continue
             words = norm.split()
-            if len(set(words)) < len(words):
-                blocks.setdefault(tuple(b for b, ok in enumerate(seed_subset) if ok), []).append(a)
+            distinct = set(words)
+            if len(distinct) < len(words):
+                blocks.setdefault(every, []).append(a)
                 continue
-            for w in set(words):
-                if w in by_word:
-                    blocks.setdefault(tuple(by_word[w]), []).append(a)
+            for w in distinct & known:
+                blocks.setdefault(columns[w], []).append(a)
             if repeats:
-                blocks.setdefault(tuple(repeats), []).append(a)
+                blocks.setdefault(repeats, []).append(a)
         for cols, rows in sorted(blocks.items()):
             rows = sorted(set(rows))
             subset = process.cdist(
@@ -355,7 +366,7 @@ def _match_names(group, records, cands, result, rejected, decided, accept, revie
             seed_of.append(k)
             seed_subset.append(_specific(norm) and d.get("kind") != "region" and not municipal)
             seed_acronym.append(acronym)
-    imp_norms, imp_of, imp_acronym = [], [], []
+    imp_norms, imp_of, imp_acronym = [], array.array("l"), bytearray()  # numbers and flags a byte each, not an object each
     for k, imp in enumerate(group):
         for norm, acronym in _variants(records[imp], municipal, imported=True, normalise=normalise):
             imp_norms.append(norm)
@@ -363,8 +374,8 @@ def _match_names(group, records, cands, result, rejected, decided, accept, revie
             imp_acronym.append(acronym)
     if not imp_norms or not seed_norms:
         return
-    foreign = [records[imp].get("country") not in (None, "", "DK") for imp in group]
-    imp_specific = [_specific(n) for n in imp_norms]
+    foreign = bytearray(records[imp].get("country") not in (None, "", "DK") for imp in group)
+    imp_specific = bytearray(map(_specific, imp_norms))
     best: dict[int, dict[int, float]] = {}
     for a, b, score in name_pairs(imp_norms, imp_specific, seed_norms, seed_subset, review):
         exact = imp_norms[a] == seed_norms[b]
