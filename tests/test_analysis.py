@@ -176,10 +176,10 @@ def test_critical_mass_against_the_benchmark():
     assert propose(G)["proposals"][0]["critical_mass"]["verdict"] == "below the benchmark"
     del G.nodes[members[0]]["members"]
     cm = propose(G)["proposals"][0]["critical_mass"]
-    assert cm["verdict"] == f"unknown: the {cm['at_least']} firms known are below the benchmark, but the firms recorded are a lower bound"
+    assert cm["verdict"] == f"below the benchmark on what is recorded: at least {cm['at_least']} firms, but the firms recorded are a lower bound"
     del G.nodes[members[1]]["members"]
     G.remove_edges_from([(u, v) for u, v, t in G.edges(data="type") if t == "MEMBER_OF"])
-    assert propose(G)["proposals"][0]["critical_mass"]["verdict"] == "unknown: the 10 firms known are below the benchmark, but 2 of 3 members have neither a stated count nor firms recorded"
+    assert propose(G)["proposals"][0]["critical_mass"]["verdict"] == "below the benchmark on what is recorded: at least 10 firms, but 2 of 3 members have neither a stated count nor firms recorded"
 
 
 def test_critical_mass_counts_the_firms_in_an_organisations_projects_as_a_lower_bound():
@@ -220,7 +220,7 @@ def test_a_firm_in_the_projects_of_two_members_counts_once_towards_critical_mass
             G.add_edge(f"firm-{f}", f"p{i}", type="PARTICIPATES_IN")
     cm = propose(G)["proposals"][0]["critical_mass"]
     assert [cm["figures"][m]["value"] for m in members[:2]] == [100, 100]
-    assert cm["at_least"] == 100 and cm["verdict"].startswith("unknown: the 100 firms known are below the benchmark")
+    assert cm["at_least"] == 100 and cm["verdict"].startswith("below the benchmark on what is recorded: at least 100 firms")
 
 
 def test_requirement_gaps():

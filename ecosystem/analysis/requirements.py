@@ -106,8 +106,10 @@ def critical_mass(G, members) -> dict:
     firms the graph ties to it (:func:`firms_evidenced`: listed members, firms in its
     projects), which is a lower bound and said to be one; a firm recorded for several
     members counts once. ``figures`` says, per member,
-    which figure was used; the verdict is "unknown" only where a member has neither, or
-    where a lower bound cannot decide.
+    which figure was used. The verdict is "unknown" only where no member has either;
+    where the figures known fall short of the benchmark but some member has none, or
+    some are lower bounds, it is "below the benchmark on what is recorded", with the
+    count and why it may be more.
     """
     stated = {m: G.nodes[m]["members"] for m in members if G.nodes[m].get("members")}
     tied = {m: tied_firms(G, m) for m in members if m not in stated}
@@ -132,8 +134,8 @@ def critical_mass(G, members) -> dict:
         verdict = "within the benchmark" if exact else "within the benchmark or above it" + (f" ({missing})" if unsized else " (counting lower bounds)")
     elif not bounds and not unsized:
         verdict = "below the benchmark"
-    else:
-        verdict = f"unknown: the {least} firms known are below the benchmark, but " + (missing if unsized else "the firms recorded are a lower bound")
+    else:  # a figure, but one that could grow: not "unknown", nor "below" as if it were complete
+        verdict = f"below the benchmark on what is recorded: at least {least} firms, but " + (missing if unsized else "the firms recorded are a lower bound")
     return {"stated_members": total, "counted": sorted(stated), "at_least": least, "figures": figures,
             "benchmark": [CRITICAL_MASS["low"], CRITICAL_MASS["high"]], "verdict": verdict,
             "doc": CRITICAL_MASS["doc"], "quote": CRITICAL_MASS["quote"]}  # fmt: skip
