@@ -8,12 +8,38 @@ import json
 
 from ecosystem.analysis import SIGNALS
 
-__all__ = ["to_json", "proposals_markdown", "proposals_csv", "overlaps_rows", "rows_csv", "rows_table", "spreadsheet_safe", "proposal_rows", "PROPOSAL_COLUMNS", "hub_regions_text"]
+__all__ = ["to_json", "proposals_markdown", "proposals_csv", "overlaps_rows", "rows_csv", "rows_table", "spreadsheet_safe", "partners_text", "proposal_rows", "PROPOSAL_COLUMNS", "hub_regions_text"]
 
 
 def to_json(data) -> str:
     """Serialise with sorted keys, UTF-8 letters kept, a trailing newline."""
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def partners_text(partners: list[dict], *, most: int = 10) -> str:
+    """A proposal's partners in a line: each with its kind, or, for a kind with more than
+    `most` of them (the firms of a large membership list), how many and three examples.
+
+    >>> firms = [{"name": f"Firm {i}", "kind": "company"} for i in range(12)]
+    >>> partners_text([{"name": "DI", "kind": "trade_association"}, *firms])
+    'DI (trade association), 12 companies (e.g. Firm 0, Firm 1, Firm 2; all in --format json)'
+    """
+    by_kind: dict[str, list[str]] = {}
+    for x in partners:
+        by_kind.setdefault(x["kind"], []).append(x["name"])
+    shown, told = [], set()
+    for x in partners:
+        kind, names = x["kind"], by_kind[x["kind"]]
+        if len(names) <= most:
+            shown.append(f"{x['name']} ({kind.replace('_', ' ')})")
+        elif kind not in told:
+            told.add(kind)
+            plural = _PLURALS.get(kind, kind.replace("_", " ") + "s")
+            shown.append(f"{len(names):,} {plural} (e.g. {', '.join(names[:3])}; all in --format json)")
+    return ", ".join(shown)
+
+
+_PLURALS = {"company": "companies", "public_authority": "public authorities", "knowledge_institution": "knowledge institutions"}
 
 
 def spreadsheet_safe(value):
@@ -173,7 +199,7 @@ def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of
                 out.append(f"- {o['name']} (`{o['id']}`, {o['kind'].replace('_', ' ')}): {o['role']}, {o['why']}: {shown}")
             out.append("")
         if p["partners"]:
-            out.append("**Partners, not members:** " + ", ".join(f"{x['name']} ({x['kind'].replace('_', ' ')})" for x in p["partners"]))
+            out.append("**Partners, not members:** " + partners_text(p["partners"]))
             out.append("")
     out += ["## Kept separate", ""]
     out += [f"- {k['name']} (`{k['id']}`): {k['why']}" for k in result["kept_separate"]] or ["- none"]
