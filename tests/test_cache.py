@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from ecosystem.cli import cli
 from ecosystem.graph import build_graph, graph_stats
 from ecosystem.ingest import analysis_graph, cut_for_analysis, find_complete, graph_with_imports
+from ecosystem.ingest.view import CACHE_FORMAT
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -124,7 +125,7 @@ def test_a_damaged_cache_costs_time_never_a_wrong_answer(home, damage):
     assert run(["propose", "--format", "json"], home) == first
     assert run(["stats"], home) == stats
     (again,) = cache_files(home)  # rebuilt under the same name
-    assert again == path and json.loads(again.read_text())["format"] == 1
+    assert again == path and json.loads(again.read_text())["format"] == CACHE_FORMAT
 
 
 def test_a_changed_seed_or_a_new_import_is_never_answered_from_an_old_cache(home, tmp_path_factory):

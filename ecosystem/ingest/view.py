@@ -9,7 +9,8 @@ with all relations among them, in the whole graph's order; the whole
 graph's counts (:func:`ecosystem.graph.graph_stats`) travel with it in
 ``G.graph["stats"]``.
 
-It is cached in the store (``cache/analysis-<key>.json``) as plain JSON, keyed by the
+It is cached in the store (``cache/analysis-<key>.json``) as plain JSON (attributes
+packed by shape, a value shared by every node or relation of a shape written once), keyed by the
 content of the seeds, of the stored imports, of this package's code and by the
 arguments. A changed seed, a new or removed import or a new version of the code gives a
 new key; a cache file that cannot be read or does not hold what its name says is
@@ -38,7 +39,7 @@ from ecosystem.ingest.store import add_imports, ecosystem_home, list_imports
 
 __all__ = ["analysis_graph", "cut_for_analysis", "find_complete", "CACHE_FORMAT", "RADIUS"]
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: attributes packed by shape (_pack)
 RADIUS = 2  # relations from a cluster organisation that the analyses read
 SHOW_DEGREE = 1000  # a seed entity with at most this many relations keeps all its neighbours
 KEEP_CACHES = 8  # the most recently used cache files kept; older ones are removed
@@ -203,10 +204,74 @@ def _from_json(text: bytes | str, key: str) -> nx.MultiDiGraph | None:
                 return None
             G = nx.MultiDiGraph()
             G.graph.update(data["graph"])
-            _fill(G, data["nodes"], data["edges"])
-    except (ValueError, KeyError, TypeError, AttributeError):
+            _fill(G, _unpack(data["nodes"], 1), _unpack(data["edges"], 3))
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
     return G
+
+
+def _plain(v) -> bool:
+    """Whether a value can be shared by many attribute dicts: immutable, or a list of immutables (copied per dict)."""
+    return v is None or isinstance(v, (str, int, float)) or (type(v) is list and all(x is None or isinstance(x, (str, int, float)) for x in v))
+
+
+def _pack(rows: list[tuple], width: int) -> dict:
+    """Rows ``(*ids, attrs)`` (`width` ids each) as attribute shapes and values, for the cache file.
+
+    Rows whose attributes have the same keys in the same order share a shape; a value
+    that is the same in every row of its shape (a dataset's name, an empty quote) is
+    written once, with the shape. An import of 200,000 members is then mostly ids.
+
+    >>> rows = [("a", {"k": "x", "n": 1, "l": []}), ("b", {"k": "x", "n": 2, "l": []})]
+    >>> t = _pack(rows, 1); t
+    {'shapes': [{'keys': ['k', 'n', 'l'], 'same': {'k': 'x', 'l': []}}], 'rows': [['a', 0, 1], ['b', 0, 2]]}
+    >>> back = _unpack(t, 1); back == rows, back[0][1]["l"] is back[1][1]["l"]
+    (True, False)
+    """
+    shapes: dict[tuple, int] = {}
+    of = [shapes.setdefault(tuple(row[width]), len(shapes)) for row in rows]
+    same: list[dict] = [{} for _ in shapes]
+    differ: list[set] = [set() for _ in shapes]
+    for row, s in zip(rows, of):
+        fixed, varies = same[s], differ[s]
+        for k, v in row[width].items():
+            if k in varies:
+                continue
+            f = fixed.get(k, fixed)  # fixed itself: not seen yet
+            if f is fixed:
+                if _plain(v):
+                    fixed[k] = v
+                else:
+                    varies.add(k)
+            elif f != v or type(f) is not type(v):
+                varies.add(k)
+    for fixed, varies in zip(same, differ):
+        for k in varies:
+            fixed.pop(k, None)
+    out_shapes = [{"keys": list(keys), "same": same[s]} for keys, s in shapes.items()]
+    out_rows = [[*row[:width], s, *(v for k, v in row[width].items() if k not in same[s])] for row, s in zip(rows, of)]
+    return {"shapes": out_shapes, "rows": out_rows}
+
+
+def _unpack(table: dict, width: int) -> list[tuple]:
+    """The rows :func:`_pack` packed: ``(*ids, attrs)``, each attrs a dict of its own, keys in their order."""
+    shapes = []
+    for shape in table["shapes"]:
+        same = shape["same"]
+        template = {k: same.get(k) for k in shape["keys"]}
+        lists = [k for k, v in same.items() if type(v) is list]
+        shapes.append((template, [k for k in shape["keys"] if k not in same], lists))
+    out = []
+    for row in table["rows"]:
+        template, varying, lists = shapes[row[width]]
+        if len(row) != width + 1 + len(varying):
+            raise ValueError(f"a cached row has {len(row)} values, its shape {width + 1 + len(varying)}")
+        d = template.copy()
+        d.update(zip(varying, row[width + 1 :]))
+        for k in lists:
+            d[k] = list(d[k])
+        out.append((*row[:width], d))
+    return out
 
 
 def _fill(G: nx.MultiDiGraph, nodes: list, edges: list) -> None:
@@ -263,8 +328,8 @@ def _write(folder: Path, path: Path, key: str, G: nx.MultiDiGraph) -> nx.MultiDi
         "format": CACHE_FORMAT,
         "key": key,
         "graph": G.graph,
-        "nodes": list(G.nodes(data=True)),
-        "edges": [(u, v, k, d) for u, v in _insertion_order(G, G) for k, d in G.succ[u][v].items()],
+        "nodes": _pack(list(G.nodes(data=True)), 1),
+        "edges": _pack([(u, v, k, d) for u, v in _insertion_order(G, G) for k, d in G.succ[u][v].items()], 3),
     }
     try:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
