@@ -201,6 +201,8 @@ class SignalSets:
     >>> sets = SignalSets(G)
     >>> sets.get("members", ["a", "b"]) == signal_sets(G, "members"), sets.of("members", "a") is sets.of("members", "a")
     (True, True)
+    >>> sets.overlaps("members", ["a", "b"])
+    {('a', 'b'): {'shared': 1, 'jaccard': 1.0, 'containment_ab': 1.0, 'containment_ba': 1.0}}
     """
 
     def __init__(self, G: nx.MultiDiGraph):
@@ -209,6 +211,7 @@ class SignalSets:
         self._regions: dict = {}
         self._by_type: dict = {}
         self._relations: dict = {}
+        self._overlaps: dict = {}
 
     def of(self, signal: str, n) -> frozenset:
         """Return n's set for one signal (a key of ``SIGNALS``)."""
@@ -230,6 +233,20 @@ class SignalSets:
         if n not in self._regions:
             self._regions[n] = regions_of(self.G, n)
         return self._regions[n]
+
+    def overlaps(self, signal: str, nodes: list) -> dict:
+        """``{(a, b): {shared, jaccard, containment_ab, containment_ba}}`` for the pairs of `nodes`
+        (sorted) sharing something on one signal (the sparse path), remembered: the
+        proposals and the comparison with the documents ask for the same."""
+        key = (signal, tuple(nodes))
+        if key not in self._overlaps:
+            X, rows, _ = incidence_matrix(self.G, nodes, neighbors=lambda n: self.of(signal, n))
+            r = pairwise_overlap(X)
+            self._overlaps[key] = {
+                (rows[i], rows[j]): {"shared": int(sh), "jaccard": float(jac), "containment_ab": float(cij), "containment_ba": float(cji)}
+                for i, j, sh, jac, cij, cji in zip(r.row_i, r.row_j, r.shared, r.jaccard, r.containment_ij, r.containment_ji)
+            }
+        return self._overlaps[key]
 
     def get(self, signal: str, nodes) -> dict:
         """Return ``{n: set}`` for one signal and the given nodes."""
@@ -334,16 +351,8 @@ def pairwise_overlaps(G: nx.MultiDiGraph, *, weights: dict | None = None, nodes=
     sets = SignalSets(G) if sets is None else sets.check(G)
     pairs: dict[tuple, dict] = {}
     for signal in signals or SIGNALS:
-        X, rows, _ = incidence_matrix(G, nodes, neighbors=lambda n, signal=signal: sets.of(signal, n))
-        r = pairwise_overlap(X)
-        for i, j, sh, jac, cij, cji in zip(r.row_i, r.row_j, r.shared, r.jaccard, r.containment_ij, r.containment_ji):
-            a, b = rows[i], rows[j]
-            pairs.setdefault((a, b), {})[signal] = {
-                "shared": int(sh),
-                "jaccard": float(jac),
-                "containment_ab": float(cij),
-                "containment_ba": float(cji),
-            }
+        for pair, stats in sets.overlaps(signal, nodes).items():
+            pairs.setdefault(pair, {})[signal] = dict(stats)
     # A signal drawn from imported data counts for a pair only where both organisations
     # appear in it: absence from a dataset is no evidence of sharing nothing.
     imported = [s for s, w in weights.items() if w and SIGNALS[s].imported]
