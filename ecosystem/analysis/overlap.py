@@ -389,10 +389,16 @@ def overlap_evidence(G: nx.MultiDiGraph, a, b, signal: str, *, limit: int = 5, s
     sets = SignalSets(G) if sets is None else sets.check(G)
     shared = sorted(sets.of(signal, a) & sets.of(signal, b))[:limit]
     quotes: dict = {item: [] for item in shared}
-    # One pass over each organisation's relations (an organisation may have thousands of
-    # members), each relation matched to the shared items it stands for.
+    # Regions are reached through the places an organisation's neighbours lie in: one pass
+    # over all its relations (it may have thousands of members). Any other shared item is
+    # a neighbour itself: only the relations with it, in the same order as in that pass.
     for org in (a, b):
-        for u, v, d in sets.relations(org):
+        if signal == "regions" or not G.is_multigraph():
+            relations = sets.relations(org)
+        else:
+            relations = [(org, item, d) for item in quotes for d in G.succ[org].get(item, {}).values()]
+            relations += [(item, org, d) for item in quotes for d in G.pred[org].get(item, {}).values()]
+        for u, v, d in relations:
             other = v if u == org else u
             hits = [other] if other in quotes else []
             if signal == "regions":

@@ -26,10 +26,11 @@ def requirement_gaps(G: nx.MultiDiGraph, members, anchor=None, *, sets: SignalSe
     """
     members = sorted(members)
     anchor = anchor or members[0]
+    sets = SignalSets(G) if sets is None else sets.check(G)
     around = set()
     for m in members:
-        for u, v, t in list(G.in_edges(m, data="type")) + list(G.out_edges(m, data="type")):
-            if t in ("MEMBER_OF", "PARTNER_OF", "COLLABORATES_WITH", "HOSTED_BY"):
+        for u, v, d in sets.relations(m):
+            if d.get("type") in ("MEMBER_OF", "PARTNER_OF", "COLLABORATES_WITH", "HOSTED_BY"):
                 around.add(v if u == m else u)
     kinds = {G.nodes[n].get("kind") for n in around}
     gold = [m for m in members if "ecei-gold" in labels_of(G, m)]
