@@ -125,7 +125,7 @@ def critical_mass(G, members) -> dict:
         what = f"at least {b['firms']} firms: {b['members']} listed as members, the others in its {projects}" if b["members"] else f"at least {b['firms']} firms in its {projects}"
         figures[m] = {"figure": "firms recorded (lower bound)", "value": b["firms"], "detail": what, "projects": b["examples"]}
     unsized = len(members) - len(stated) - len(bounds)
-    missing = f"{unsized} of {len(members)} members have neither a stated count nor firms recorded"
+    missing = f"{unsized} of {len(members)} members " + ("has" if unsized == 1 else "have") + " neither a stated count nor firms recorded"
     if not figures:
         verdict = "unknown: no member count stated and no firms recorded"
     elif least > CRITICAL_MASS["high"]:
@@ -136,7 +136,7 @@ def critical_mass(G, members) -> dict:
     elif not bounds and not unsized:
         verdict = "below the benchmark"
     else:  # a figure, but one that could grow: not "unknown", nor "below" as if it were complete
-        verdict = f"below the benchmark on what is recorded: at least {least} firms, but " + (missing if unsized else "the firms recorded are a lower bound")
+        verdict = f"below the benchmark on what is recorded: at least {least} firm{'s' if least != 1 else ''}, but " + (missing if unsized else "the firms recorded are a lower bound")
     return {"stated_members": total, "counted": sorted(stated), "at_least": least, "figures": figures,
             "benchmark": [CRITICAL_MASS["low"], CRITICAL_MASS["high"]], "verdict": verdict,
             "doc": CRITICAL_MASS["doc"], "quote": CRITICAL_MASS["quote"]}  # fmt: skip

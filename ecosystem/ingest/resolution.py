@@ -225,9 +225,9 @@ def resolve(
             continue
         d = records[imp]
         hit = None
-        if by_cvr and (cvr := d.get("cvr")):
+        if by_cvr and (cvr := d.get("cvr")) not in (None, ""):
             hit = next((("cvr", by_cvr[v]) for v in _ids(cvr) if v in by_cvr), None)
-        if not hit and by_pic and (pic := d.get("pic")):
+        if not hit and by_pic and (pic := d.get("pic")) not in (None, ""):
             hit = next((("pic", by_pic[v]) for v in _ids(pic) if v in by_pic), None)
         if hit and (imp, hit[1]) not in rejected:
             result.links[imp] = Link(hit[1], hit[0], 100.0)

@@ -25,6 +25,7 @@ import dataclasses
 import graphlib
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -215,6 +216,21 @@ def _plain(v) -> bool:
     return v is None or isinstance(v, (str, int, float)) or (type(v) is list and all(x is None or isinstance(x, (str, int, float)) for x in v))
 
 
+def _same(a, b) -> bool:
+    """Whether two plain values are the same in JSON too: 1, 1.0 and True differ, and so do 0.0 and -0.0.
+
+    >>> _same([1], [True]), _same(0.0, -0.0), _same(["x", None], ["x", None])
+    (False, False, True)
+    """
+    if type(a) is not type(b):
+        return False
+    if type(a) is list:
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if type(a) is float:
+        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+    return a == b
+
+
 def _pack(rows: list[tuple], width: int) -> dict:
     """Rows ``(*ids, attrs)`` (`width` ids each) as attribute shapes and values, for the cache file.
 
@@ -227,6 +243,8 @@ def _pack(rows: list[tuple], width: int) -> dict:
     {'shapes': [{'keys': ['k', 'n', 'l'], 'same': {'k': 'x', 'l': []}}], 'rows': [['a', 0, 1], ['b', 0, 2]]}
     >>> back = _unpack(t, 1); back == rows, back[0][1]["l"] is back[1][1]["l"]
     (True, False)
+    >>> _pack([("a", {"f": [1], "x": 0.0}), ("b", {"f": [True], "x": -0.0})], 1)["rows"]  # equal in Python, not in JSON
+    [['a', 0, [1], 0.0], ['b', 0, [True], -0.0]]
     """
     shapes: dict[tuple, int] = {}
     of = [shapes.setdefault(tuple(row[width]), len(shapes)) for row in rows]
@@ -243,7 +261,7 @@ def _pack(rows: list[tuple], width: int) -> dict:
                     fixed[k] = v
                 else:
                     varies.add(k)
-            elif f != v or type(f) is not type(v):
+            elif not _same(f, v):
                 varies.add(k)
     for fixed, varies in zip(same, differ):
         for k in varies:

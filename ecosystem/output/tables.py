@@ -23,6 +23,8 @@ def partners_text(partners: list[dict], *, most: int = 10) -> str:
     >>> firms = [{"name": f"Firm {i}", "kind": "company"} for i in range(12)]
     >>> partners_text([{"name": "DI", "kind": "trade_association"}, *firms])
     'DI (trade association), 12 companies (e.g. Firm 0, Firm 1, Firm 2; all in --format json)'
+    >>> partners_text([{"name": f"Lab {i}", "kind": "test_facility"} for i in range(11)], most=3)
+    '11 test facilities (e.g. Lab 0, Lab 1, Lab 2; all in --format json)'
     """
     by_kind: dict[str, list[str]] = {}
     for x in partners:
@@ -34,12 +36,11 @@ def partners_text(partners: list[dict], *, most: int = 10) -> str:
             shown.append(f"{x['name']} ({kind.replace('_', ' ')})")
         elif kind not in told:
             told.add(kind)
-            plural = _PLURALS.get(kind, kind.replace("_", " ") + "s")
+            plural = kind.replace("_", " ")
+            plural = plural[:-1] + "ies" if plural.endswith("y") and plural[-2:-1] not in "aeiou" else plural + "s"
             shown.append(f"{len(names):,} {plural} (e.g. {', '.join(names[:3])}; all in --format json)")
     return ", ".join(shown)
 
-
-_PLURALS = {"company": "companies", "public_authority": "public authorities", "knowledge_institution": "knowledge institutions"}
 
 
 def spreadsheet_safe(value):
