@@ -191,11 +191,15 @@ class Dataset:
     def organisations(self, *, places: bool = True) -> dict[str, dict]:
         """Return the nodes entity resolution links: organisations and, unless ``places=False``,
         the municipalities the import located them in (``kommune-KOMKODE``)."""
-        return {
-            n: d
+        return {n: self.nodes[n] for n in self.organisation_ids(places=places)}
+
+    def organisation_ids(self, *, places: bool = True) -> list[str]:
+        """The ids of :meth:`organisations`, in the nodes' order."""
+        return [
+            n
             for n, d in self.nodes.items()
             if d.get("kind") in ORGANISATION_KINDS and not d.get("ref") and (places or not n.startswith("kommune-"))
-        }
+        ]
 
     def encode(self) -> bytes:
         """Return the dataset in its stored form: gzip-compressed JSON, the same bytes for the same data.

@@ -24,9 +24,10 @@ matches.
 from __future__ import annotations
 
 import array
+import bisect
 import functools
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -154,6 +155,7 @@ def resolve(
     accept: float = ACCEPT,
     review: float = REVIEW,
     normalise: Callable[[str], str] = normalise_name,
+    ids: Iterable[str] | None = None,
 ) -> Resolution:
     """Link imported organisations to seed entities of G.
 
@@ -173,6 +175,10 @@ def resolve(
     normalise : callable, optional
         :func:`normalise_name`, or a memo of it for the imported names
         (:meth:`~ecosystem.ingest.dataset.Dataset.normalised`).
+    ids : iterable of str, optional
+        The ids of `records` to link (default: all); lets a caller pass all of an
+        import's nodes without copying the organisations among them into a mapping of
+        their own (a million of them would cost 40 MB).
 
     Returns
     -------
@@ -205,8 +211,10 @@ def resolve(
     result = Resolution()
     rejected: set[tuple[str, str]] = set()
     decided: set[str] = set()
+    ids = sorted(records if ids is None else ids)
     for imp, rows in decisions.items():
-        if imp not in records:
+        at = bisect.bisect_left(ids, imp)
+        if at == len(ids) or ids[at] != imp:
             result.unused_decisions += len(rows)
             continue
         for cand, decision in rows:
@@ -220,7 +228,7 @@ def resolve(
             decided.add(imp)
 
     to_match: tuple[list, list] = ([], [])  # to match by name: (not municipalities, municipalities)
-    for imp in sorted(records):  # the ids only: a million (id, record) pairs would cost 60 MB
+    for imp in ids:  # the ids only: a million (id, record) pairs would cost 60 MB
         if imp in result.links:
             continue
         d = records[imp]

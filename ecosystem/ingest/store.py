@@ -148,7 +148,7 @@ def _clean_leftovers(folder: Path, manifest: dict) -> None:
 
 
 def _save(dataset: Dataset, home, G: nx.Graph, decisions, allow_fewer: bool) -> dict:
-    resolution = resolve(dataset.organisations(), G, decisions=decisions, normalise=dataset.normalised)
+    resolution = resolve(dataset.nodes, G, ids=dataset.organisation_ids(), decisions=decisions, normalise=dataset.normalised)
     dataset.links = {k: {"entity": v.entity, "method": v.method, "score": v.score} for k, v in sorted(resolution.links.items())}
 
     folder = _imports_dir(home)
@@ -167,7 +167,7 @@ def _save(dataset: Dataset, home, G: nx.Graph, decisions, allow_fewer: bool) -> 
         "review_file": review_file,
         "nodes": len(dataset.nodes),
         "edges": len(dataset.edges),
-        "organisations": len(dataset.organisations(places=False)),
+        "organisations": len(dataset.organisation_ids(places=False)),
         "links": {k: counts[k] for k in ("cvr", "pic", "name", "review")},
         "review_rows": counts["review_rows"],
         "unused_decisions": resolution.unused_decisions,
