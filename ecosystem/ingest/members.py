@@ -61,31 +61,23 @@ def _members(path, G: nx.Graph | None, name: str | None, encoding: str) -> Datas
     ds = Dataset(name or "members-" + slugify(Path(path).name.split(".")[0]), "members", dropped_columns=list(t.dropped))
     ds.files.append(t.file_entry("members"))
     file = t.path.name
-    towns: dict[str, Municipality | None] = {}
+    towns: dict[str, Municipality | None] = {}  # a municipality as written, looked up once
+    clusters: dict[str, str] = {}  # a cluster as written -> its seed id, checked once
+    at_cluster, at_member = t.col["cluster"], t.col["member"]
+    at_town = t.col.get("municipality")
     for line, v in t.rows:
-        ref = t.get(v, "cluster")
-        cluster = index.get(ref.casefold())
-        if cluster is None or G.nodes[cluster].get("kind") not in ORGANISATION_KINDS:
-            close = dict.fromkeys(G.nodes[index[c]]["name"] for c in difflib.get_close_matches(ref.casefold(), list(index), n=5, cutoff=0.6))
-            hint = "did you mean " + " or ".join(map(repr, list(close)[:3])) + "?" if close else "look it up with `ecosystem show NAME`"
-            raise t.bad(line, "cluster", ref, "is not an organisation in the seeds", "cluster is an id, name or alias of a seed organisation", hint)
-        member = scrub(t.get(v, "member"))
+        ref = v[at_cluster].strip()
+        cluster = clusters.get(ref)
+        if cluster is None:
+            cluster = clusters[ref] = _cluster(t, line, ref, G, index)
+        member = scrub(v[at_member].strip())
         if not member:
             raise t.bad(line, "member", member, "is empty", "every row names a member", "write the member's name")
         cvr = t.cvr(line, v, "cvr")
-        place = t.get(v, "municipality")
+        place = v[at_town].strip() if at_town is not None else ""
         if place not in towns:
-            towns[place] = municipality_by_name(place) if place else None
+            towns[place] = _town(t, line, place)
         municipality = towns[place]
-        if place and municipality is None:
-            raise t.bad(
-                line,
-                "municipality",
-                place,
-                "is not a Danish municipality",
-                "municipality is a municipality's name or 4-digit KOMKODE",
-                "write e.g. Aarhus or 0751, or leave it empty",
-            )
         org = add_organisation(ds, member, file=file, row=line, cvr=cvr, country="DK")
         if cluster not in ds.nodes:
             ds.add_node(cluster, ref=True, kind=G.nodes[cluster]["kind"], name=G.nodes[cluster]["name"], aliases=[], file=file, row=line)
@@ -95,6 +87,33 @@ def _members(path, G: nx.Graph | None, name: str | None, encoding: str) -> Datas
     _check_listed_once(t, ds)
     merge_by_name(ds)
     return ds
+
+
+def _cluster(t: Table, line: int, ref: str, G: nx.Graph, index: dict) -> str:
+    """The seed organisation a row's ``cluster`` names, or the error for that line."""
+    cluster = index.get(ref.casefold())
+    if cluster is None or G.nodes[cluster].get("kind") not in ORGANISATION_KINDS:
+        close = dict.fromkeys(G.nodes[index[c]]["name"] for c in difflib.get_close_matches(ref.casefold(), list(index), n=5, cutoff=0.6))
+        hint = "did you mean " + " or ".join(map(repr, list(close)[:3])) + "?" if close else "look it up with `ecosystem show NAME`"
+        raise t.bad(line, "cluster", ref, "is not an organisation in the seeds", "cluster is an id, name or alias of a seed organisation", hint)
+    return cluster
+
+
+def _town(t: Table, line: int, place: str) -> Municipality | None:
+    """The municipality a row's ``municipality`` names (None if empty), or the error for that line."""
+    if not place:
+        return None
+    municipality = municipality_by_name(place)
+    if municipality is None:
+        raise t.bad(
+            line,
+            "municipality",
+            place,
+            "is not a Danish municipality",
+            "municipality is a municipality's name or 4-digit KOMKODE",
+            "write e.g. Aarhus or 0751, or leave it empty",
+        )
+    return municipality
 
 
 def _check_listed_once(t: Table, ds: Dataset) -> None:
