@@ -26,7 +26,7 @@ import graphlib
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -241,7 +241,7 @@ def _pack(rows: list[tuple], width: int) -> dict:
     >>> rows = [("a", {"k": "x", "n": 1, "l": []}), ("b", {"k": "x", "n": 2, "l": []})]
     >>> t = _pack(rows, 1); t
     {'shapes': [{'keys': ['k', 'n', 'l'], 'same': {'k': 'x', 'l': []}}], 'rows': [['a', 0, 1], ['b', 0, 2]]}
-    >>> back = _unpack(t, 1); back == rows, back[0][1]["l"] is back[1][1]["l"]
+    >>> back = list(_unpack(t, 1)); back == rows, back[0][1]["l"] is back[1][1]["l"]
     (True, False)
     >>> _pack([("a", {"f": [1], "x": 0.0}), ("b", {"f": [True], "x": -0.0})], 1)["rows"]  # equal in Python, not in JSON
     [['a', 0, [1], 0.0], ['b', 0, [True], -0.0]]
@@ -271,15 +271,14 @@ def _pack(rows: list[tuple], width: int) -> dict:
     return {"shapes": out_shapes, "rows": out_rows}
 
 
-def _unpack(table: dict, width: int) -> list[tuple]:
-    """The rows :func:`_pack` packed: ``(*ids, attrs)``, each attrs a dict of its own, keys in their order."""
+def _unpack(table: dict, width: int) -> Iterator[tuple]:
+    """The rows :func:`_pack` packed, one at a time: ``(*ids, attrs)``, each attrs a dict of its own, keys in their order."""
     shapes = []
     for shape in table["shapes"]:
         same = shape["same"]
         template = {k: same.get(k) for k in shape["keys"]}
         lists = [k for k, v in same.items() if type(v) is list]
         shapes.append((template, [k for k in shape["keys"] if k not in same], lists))
-    out = []
     for row in table["rows"]:
         template, varying, lists = shapes[row[width]]
         if len(row) != width + 1 + len(varying):
@@ -288,11 +287,10 @@ def _unpack(table: dict, width: int) -> list[tuple]:
         d.update(zip(varying, row[width + 1 :]))
         for k in lists:
             d[k] = list(d[k])
-        out.append((*row[:width], d))
-    return out
+        yield (*row[:width], d)
 
 
-def _fill(G: nx.MultiDiGraph, nodes: list, edges: list) -> None:
+def _fill(G: nx.MultiDiGraph, nodes: Iterable, edges: Iterable) -> None:
     """Add nodes ``[id, attrs]`` and edges ``[u, v, key, attrs]`` to an empty G, as
     ``add_nodes_from`` and ``add_edges_from`` would, keeping the attribute dicts given.
 
