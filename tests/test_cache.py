@@ -12,9 +12,19 @@ import pytest
 from click.testing import CliRunner
 
 from ecosystem.cli import cli
-from ecosystem.graph import build_graph, graph_stats
+from ecosystem.graph import (
+    FOLD_AT,
+    build_graph,
+    fold_members,
+    folded_degree,
+    folded_members,
+    folded_names,
+    graph_stats,
+    single_cluster_members,
+)
 from ecosystem.ingest import analysis_graph, cut_for_analysis, find_complete, graph_with_imports
 from ecosystem.ingest.view import CACHE_FORMAT
+from ecosystem.output.report.data import network
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -191,3 +201,72 @@ def test_show_answers_the_same_whatever_state_the_names_cache_is_in(home):
         damage()
         for name, output in expected.items():
             assert run(["show", name], home) == output
+
+
+@pytest.fixture(scope="module")
+def members_home(tmp_path_factory):
+    """A store with a membership list where Danish Food Cluster has FOLD_AT + 100 members of it alone,
+    30 firms are members of it and of Welfare Tech, and a structural-fund import beside it."""
+    home = tmp_path_factory.mktemp("members-home")
+    path = home / "members-big.csv"
+    towns = ["Aarhus", "Odense", "", "0461", "Skive"]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["cluster", "member", "cvr", "municipality"])
+        for i in range(FOLD_AT + 100):
+            w.writerow(["Danish Food Cluster", f"Fødevarefirma {i} ApS", "", towns[i % len(towns)]])
+        for i in range(30):
+            for cluster in ("Danish Food Cluster", "Welfare Tech"):
+                w.writerow([cluster, f"Fællesfirma {i} A/S", "", "Vejle"])
+    for args in (["members", str(path)], ["structural-funds", str(FIX / "erdf_esf_2007_2013.csv")]):
+        result = CliRunner().invoke(cli, ["import", *args, "--home", str(home)])
+        assert result.exit_code == 0, result.output
+    return home
+
+
+def test_members_of_one_organisation_are_folded_and_every_command_answers_as_the_whole_graph(members_home):
+    G = analysis_graph(home=members_home)
+    folded = G.graph["folded"]["members"]
+    assert list(folded) == ["danish-food-cluster"] and len(folded["danish-food-cluster"]) == FOLD_AT + 100
+    assert all(u not in G for u in folded["danish-food-cluster"])
+    assert G.graph["folded"]["names"]["danish-food-cluster"][:2] == ["Fødevarefirma 0 ApS", "Fødevarefirma 1 ApS"]
+    assert sum(1 for u, _, t in G.in_edges("welfare-tech", data="type") if t == "MEMBER_OF") >= 30  # shared: still nodes
+    for args in [*COMMANDS[:-3], ["whatif", "1"], ["overlaps", "--explain", "danish-food-cluster", "welfare-tech"]]:
+        whole = run(args, members_home, ECOSYSTEM_CACHE="0")
+        assert run(args, members_home) == whole, f"{' '.join(args)}: the folded graph answers differently"
+    partners = json.loads(run(["propose", "--format", "json"], members_home))
+    named = {p["name"] for proposal in partners["proposals"] for p in proposal["partners"]}
+    assert {"Fødevarefirma 0 ApS", f"Fødevarefirma {FOLD_AT + 99} ApS", "Fællesfirma 0 A/S"} <= named
+
+
+def test_the_report_draws_no_folded_member_and_its_network_is_the_same_from_either_graph(members_home, tmp_path):
+    result = CliRunner().invoke(cli, ["report", "-o", str(tmp_path / "r.html"), "--home", str(members_home)], env={"ECOSYSTEM_CACHE": None})
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "firma 7 ApS" not in html and f"{FOLD_AT + 100:,} members of one cluster organisation alone are counted, not drawn" in html
+    # the part shown of a large graph (the cluster organisations' neighbours) is the same
+    # whether the members are folded or not: the same nodes, sizes, relations, positions
+    whole, G = graph_with_imports(home=members_home), analysis_graph(home=members_home)
+    assert network(G, max_nodes=200) == network(whole, max_nodes=200)
+    assert "of 1,100 members" not in network(G, max_nodes=200)["note"]
+
+
+def test_fold_members_keeps_only_members_of_one_organisation_with_no_other_relation():
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(["a", "b"], kind="cluster_organisation")
+    G.add_node("aarhus", kind="region", subtype="municipality")
+    G.add_nodes_from(["alone", "located", "both", "project", "twice", "seed"], kind="company", imported=True)
+    G.nodes["seed"].pop("imported")
+    G.add_node("p", kind="project")
+    for u in ("alone", "located", "both", "project", "twice", "seed"):
+        G.add_edge(u, "a", type="MEMBER_OF")
+    G.add_edge("located", "aarhus", type="LOCATED_IN")
+    G.add_edge("both", "b", type="MEMBER_OF")
+    G.add_edge("project", "p", type="PARTICIPATES_IN")
+    G.add_edge("twice", "a", type="MEMBER_OF")  # listed by two imports: two relations
+    assert single_cluster_members(G, at_least=3) == {} and fold_members(G, at_least=3) == 0
+    assert single_cluster_members(G, at_least=2) == {"a": ["alone", "located"]}
+    degree = G.degree("a")
+    assert fold_members(G, at_least=2) == 2 and "alone" not in G and "located" not in G
+    assert G.graph["folded"] == {"members": {"a": ["alone", "located"]}, "names": {"a": ["alone", "located"]}, "degree": {"a": 2, "aarhus": 1}}
+    assert folded_degree(G, "a") == degree and folded_members(G, "b") == folded_names(G, "b") == []

@@ -13,10 +13,13 @@ import numbers
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
+from scipy import sparse
 
 from ecosystem.analysis.pairwise import incidence_matrix, pairwise_overlap
 from ecosystem.evidence.schema import CLUSTER_KINDS
 from ecosystem.geo import REGIONS, municipality_by_name, region_by_name
+from ecosystem.graph import folded_members
 
 __all__ = [
     "SIGNALS",
@@ -171,7 +174,8 @@ def _neighbours_by_type(G: nx.MultiDiGraph, n) -> tuple[dict, dict]:
     return into, out
 
 
-def _signal_set(G: nx.MultiDiGraph, s: Signal, n, by_type: tuple[dict, dict] | None = None) -> set:
+def _signal_set(G: nx.MultiDiGraph, s: Signal, n, by_type: tuple[dict, dict] | None = None, folded: bool = True) -> set:
+    """n's set for signal s; with `folded`, the members folded into n (:mod:`ecosystem.graph.folded`) too."""
     into, out = _neighbours_by_type(G, n) if by_type is None else by_type
     found = set().union(*(into.get(t, ()) for t in s.incoming), *(out.get(t, ()) for t in s.outgoing))
     if s.imported is not None:
@@ -184,6 +188,8 @@ def _signal_set(G: nx.MultiDiGraph, s: Signal, n, by_type: tuple[dict, dict] | N
         found = {r for m in found for r in regions_of(G, m)}
     if s.name != "collaboration":
         found.discard(n)
+    if s.name == "members" and folded:
+        found.update(folded_members(G, n))
     return found
 
 
@@ -222,6 +228,12 @@ class SignalSets:
             self._sets[key] = frozenset(_signal_set(self.G, SIGNALS[signal], n, self._by_type[n]))
         return self._sets[key]
 
+    def _unfolded(self, signal: str, n) -> frozenset:
+        """n's set without the members folded into it."""
+        if n not in self._by_type:
+            self._by_type[n] = _neighbours_by_type(self.G, n)
+        return frozenset(_signal_set(self.G, SIGNALS[signal], n, self._by_type[n], folded=False))
+
     def relations(self, n) -> list:
         """n's relations ``(u, v, data)``, outgoing then incoming, remembered."""
         if n not in self._relations:
@@ -240,7 +252,11 @@ class SignalSets:
         proposals and the comparison with the documents ask for the same."""
         key = (signal, tuple(nodes))
         if key not in self._overlaps:
-            X, rows, _ = incidence_matrix(self.G, nodes, neighbors=lambda n: self.of(signal, n))
+            if signal == "members":  # a folded member is in one set only: a column of its own, never sorted or named
+                X, rows, _ = incidence_matrix(self.G, nodes, neighbors=lambda n: self._unfolded(signal, n))
+                X = _with_own_columns(X, [len(folded_members(self.G, n)) for n in rows])
+            else:
+                X, rows, _ = incidence_matrix(self.G, nodes, neighbors=lambda n: self.of(signal, n))
             r = pairwise_overlap(X)
             self._overlaps[key] = {
                 (rows[i], rows[j]): {"shared": int(sh), "jaccard": float(jac), "containment_ab": float(cij), "containment_ba": float(cji)}
@@ -257,6 +273,16 @@ class SignalSets:
         if G is not self.G:
             raise ValueError("these SignalSets were computed for another graph")
         return self
+
+
+def _with_own_columns(X: sparse.csr_matrix, counts: list) -> sparse.csr_matrix:
+    """X with ``counts[i]`` more columns for row i, each held by that row alone."""
+    if not any(counts):
+        return X
+    indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    own = sparse.csr_matrix((np.ones(indptr[-1], dtype=X.dtype), np.arange(indptr[-1]), indptr), shape=(len(counts), int(indptr[-1])))
+    return sparse.hstack([X, own], format="csr")
 
 
 def check_weights(weights: dict) -> dict:

@@ -24,6 +24,7 @@ from ecosystem.analysis.overlap import (
 )
 from ecosystem.analysis.requirements import critical_mass, requirement_gaps
 from ecosystem.evidence import CLUSTER_KINDS
+from ecosystem.graph import folded_members, folded_names
 
 __all__ = ["PARTNER_KINDS", "anchor_ranking", "propose"]
 
@@ -159,6 +160,17 @@ def _evidence(G, members, by_pair, sets: SignalSets, limit=8) -> list[dict]:
     return out[:limit]
 
 
+def _partners(G, members, partners: set) -> list[dict]:
+    """The partners of a group, sorted by id: the kinds that do not merge (``PARTNER_KINDS``)."""
+    folded = {u: name for m in members for u, name in zip(folded_members(G, m), folded_names(G, m))}  # companies, not nodes of G
+    out = []
+    for p in sorted(partners):
+        kind = G.nodes[p].get("kind") if p not in folded else "company"
+        if kind not in CLUSTER_KINDS:
+            out.append({"id": p, "name": folded[p] if p in folded else name_of(G, p), "kind": kind, "why_partner": PARTNER_KINDS.get(kind, "")})
+    return out
+
+
 def propose(
     G: nx.MultiDiGraph, *, weights=None, min_score: float = 0.1, method: str = "louvain", resolution: float = 1.0, seed: int = 42, sets: SignalSets | None = None
 ) -> dict:
@@ -236,8 +248,7 @@ def propose(
             "evidence": _evidence(G, members, by_pair, sets),
             "requirements": requirement_gaps(G, members, anchor, sets=sets),
             "operators": operators_of(G, members),
-            "partners": [{"id": p, "name": name_of(G, p), "kind": G.nodes[p].get("kind"), "why_partner": PARTNER_KINDS.get(G.nodes[p].get("kind"), "")}
-                         for p in sorted(partners) if G.nodes[p].get("kind") not in CLUSTER_KINDS],
+            "partners": _partners(G, members, partners),
         })
     proposals.sort(key=lambda p: (-p["score"], -len(p["members"]), p["members"][0]["id"]))
     for rank, p in enumerate(proposals, 1):

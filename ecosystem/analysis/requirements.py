@@ -6,6 +6,7 @@ import networkx as nx
 
 from ecosystem.analysis.organisations import ALL_REGIONS, is_national, labels_of, name_of, regions_served
 from ecosystem.analysis.overlap import SignalSets, dataset_row
+from ecosystem.graph import folded_members
 
 __all__ = ["CRITICAL_MASS", "critical_mass", "firms_evidenced", "project_source", "requirement_gaps", "tied_firms"]
 
@@ -32,7 +33,7 @@ def requirement_gaps(G: nx.MultiDiGraph, members, anchor=None, *, sets: SignalSe
         for u, v, d in sets.relations(m):
             if d.get("type") in ("MEMBER_OF", "PARTNER_OF", "COLLABORATES_WITH", "HOSTED_BY"):
                 around.add(v if u == m else u)
-    kinds = {G.nodes[n].get("kind") for n in around}
+    kinds = {G.nodes[n].get("kind") for n in around} | ({"company"} if any(folded_members(G, m) for m in members) else set())
     gold = [m for m in members if "ecei-gold" in labels_of(G, m)]
     regions = set().union(*(regions_served(G, m, sets) for m in members))
     national = [m for m in members if is_national(G, m)]
@@ -83,6 +84,7 @@ def tied_firms(G: nx.MultiDiGraph, org) -> tuple[set, set, list[dict]]:
     """The companies listed as `org`'s members, those and the companies in its projects,
     and its projects with a company in them (``{"id", "name", "firms", "source"}``)."""
     listed = {u for u, _, t in G.in_edges(org, data="type") if t == "MEMBER_OF" and G.nodes[u].get("kind") == "company"}
+    listed.update(folded_members(G, org))  # companies all
     firms = set(listed)
     projects = []
     for _, p, t in G.out_edges(org, data="type"):

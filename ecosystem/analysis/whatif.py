@@ -12,6 +12,10 @@ __all__ = ["apply_proposals", "landscape_metrics"]
 def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGraph:
     """Return a copy of G with each proposal's members folded into its anchor."""
     H = G.copy()
+    folded = dict(G.graph.get("folded", {}).get("members", {}))  # members of one organisation, kept as lists
+    names = dict(G.graph.get("folded", {}).get("names", {}))
+    if folded:
+        H.graph["folded"] = {**G.graph["folded"], "members": folded, "names": names}
     for p in proposals:
         anchor = p["anchor"]["id"]
         for m in p["members"]:
@@ -21,6 +25,9 @@ def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGrap
                 a, b = (anchor if u == m["id"] else u), (anchor if v == m["id"] else v)
                 if a != b:
                     H.add_edge(a, b, key=k, **d)
+            if m["id"] in folded:
+                folded[anchor] = folded.get(anchor, []) + folded.pop(m["id"])
+                names[anchor] = names.get(anchor, []) + names.pop(m["id"])
             H.nodes[anchor].setdefault("merged", []).append(m["id"])
             H.remove_node(m["id"])
     return H

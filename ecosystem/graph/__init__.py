@@ -1,6 +1,29 @@
 """Evidence -> NetworkX graph, and lookups in it. Imports: base, ``evidence``."""
 
 from ecosystem.graph.build import build_graph, document_years
+from ecosystem.graph.folded import (
+    FOLD_AT,
+    fold_members,
+    folded_degree,
+    folded_members,
+    folded_names,
+    single_cluster_members,
+)
 from ecosystem.graph.lookup import VIEW_KINDS, find_entity, graph_stats, name_index, organisations_view, successors
 
-__all__ = ["VIEW_KINDS", "build_graph", "document_years", "find_entity", "graph_stats", "name_index", "organisations_view", "successors"]
+__all__ = [
+    "FOLD_AT",
+    "VIEW_KINDS",
+    "build_graph",
+    "document_years",
+    "find_entity",
+    "fold_members",
+    "folded_degree",
+    "folded_members",
+    "folded_names",
+    "graph_stats",
+    "name_index",
+    "organisations_view",
+    "single_cluster_members",
+    "successors",
+]

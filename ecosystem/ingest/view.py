@@ -7,7 +7,10 @@ organisations, their neighbours and, for regions, the neighbours' neighbours. Th
 organisation (and the neighbours of seed entities with at most SHOW_DEGREE relations),
 with all relations among them, in the whole graph's order; the whole
 graph's counts (:func:`ecosystem.graph.graph_stats`) travel with it in
-``G.graph["stats"]``.
+``G.graph["stats"]``. An organisation with at least ``FOLD_AT`` (1,000) imported members
+that belong to it alone keeps them as two lists, ids and names, in ``G.graph["folded"]``
+rather than as nodes (:mod:`ecosystem.graph.folded`): such members cannot make two
+organisations overlap, and the analyses read the lists.
 
 It is cached in the store (``cache/analysis-<key>.json``) as plain JSON (attributes
 packed by shape, a value shared by every node or relation of a shape written once), keyed by the
@@ -34,13 +37,13 @@ import networkx as nx
 
 from ecosystem import files
 from ecosystem.evidence import CLUSTER_KINDS, load_seeds
-from ecosystem.graph import build_graph, graph_stats, name_index
+from ecosystem.graph import build_graph, fold_members, graph_stats, name_index
 from ecosystem.ingest.dataset import bulk
 from ecosystem.ingest.store import add_imports, ecosystem_home, list_imports
 
 __all__ = ["analysis_graph", "cut_for_analysis", "find_complete", "CACHE_FORMAT", "RADIUS"]
 
-CACHE_FORMAT = 2  # 2: attributes packed by shape (_pack)
+CACHE_FORMAT = 3  # 2: attributes packed by shape (_pack); 3: members of one organisation folded (graph.fold_members)
 RADIUS = 2  # relations from a cluster organisation that the analyses read
 SHOW_DEGREE = 1000  # a seed entity with at most this many relations keeps all its neighbours
 KEEP_CACHES = 8  # the most recently used cache files kept; older ones are removed
@@ -107,8 +110,11 @@ def analysis_graph(
 
     Every analysis of :mod:`ecosystem.analysis` gives the same answer on it as on
     :func:`~ecosystem.ingest.graph_with_imports` with the same arguments, in a fraction
-    of the time; ``G.graph["stats"]`` holds the whole graph's counts. With no import
-    stored it is the seed graph (and ``stats`` its counts).
+    of the time; ``G.graph["stats"]`` holds the whole graph's counts. Members of one
+    cluster organisation alone, when it has thousands, are in ``G.graph["folded"]``
+    rather than nodes (read them with :func:`ecosystem.graph.folded_members`; use
+    ``graph_with_imports`` for a graph with every node). With no import stored it is the
+    seed graph (and ``stats`` its counts).
 
     Parameters
     ----------
@@ -139,6 +145,9 @@ def analysis_graph(
     # does), so that `show` answers for them from the cache.
     near = {m for n in seed_nodes if G.degree(n) <= SHOW_DEGREE for m in (*G.successors(n), *G.predecessors(n))}
     H = cut_for_analysis(G, keep=[*seed_nodes, *near])
+    folded = fold_members(H)
+    if folded:
+        say(f"kept {folded:,} members of one cluster organisation each as lists, not nodes")
     # What `find_complete` needs to answer for the whole graph: its degrees and names.
     names = folder / f"names-{key[:24]}.json"
     H.graph.update(degree={n: G.degree(n) for n in H}, names_file=str(names))

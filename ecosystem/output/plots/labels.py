@@ -31,6 +31,18 @@ _SPOTS = [
 ]
 
 
+# How far a label's box lies left of (below) its anchor, in widths (heights), by alignment.
+_SHIFT = {"left": 0.0, "center": 0.5, "right": 1.0, "bottom": 0.0, "top": 1.0}
+
+
+def _to_display(ax: Axes, obstacles):
+    """``((x_px, y_px), radius_pt)`` for each obstacle ``(x, y, radius_pt)`` in data coordinates."""
+    if not len(obstacles):
+        return []
+    xy = ax.transData.transform(np.array([(x, y) for x, y, _ in obstacles], dtype=float))
+    return zip(map(tuple, xy), (r for _, _, r in obstacles))
+
+
 @dataclass(frozen=True)
 class Label:
     """A label to place: its point, text, the radius of the marker it labels, its weight."""
@@ -94,51 +106,64 @@ def place_labels(
     fig.draw_without_rendering()
     to_px = fig.dpi / 72
     frame = ax.get_window_extent()
-    taken = []
-    for x, y, r in obstacles:
-        px, py = ax.transData.transform((x, y))
-        r *= to_px
-        taken.append((px - r, py - r, px + r, py + r))
+    marks = np.array(
+        [(px - r * to_px, py - r * to_px, px + r * to_px, py + r * to_px) for (px, py), r in _to_display(ax, obstacles)]
+    ).reshape(-1, 4)
+    taken = []  # the labels placed so far, as boxes
     segments = [tuple(ax.transData.transform(end) for end in seg) for seg in lines]
 
     def free(b, segments) -> bool:
-        if b.x0 < frame.x0 or b.x1 > frame.x1 or b.y0 < frame.y0 or b.y1 > frame.y1:
+        x0, y0, x1, y1 = b
+        if x0 < frame.x0 or x1 > frame.x1 or y0 < frame.y0 or y1 > frame.y1:
             return False
-        if any(b.x0 < t[2] and t[0] < b.x1 and b.y0 < t[3] and t[1] < b.y1 for t in taken):
+        if np.any((x0 < marks[:, 2]) & (marks[:, 0] < x1) & (y0 < marks[:, 3]) & (marks[:, 1] < y1)):
             return False
-        return not any(crosses((b.x0, b.y0, b.x1, b.y1), p, q) for p, q in segments)
+        if any(x0 < t[2] and t[0] < x1 and y0 < t[3] and t[1] < y1 for t in taken):
+            return False
+        return not any(crosses(b, p, q) for p, q in segments)
+
+    def style(lab: Label, spot) -> dict:
+        dx, dy, ha, va = spot
+        gap = lab.radius + 1.5
+        return {
+            "xytext": (dx * gap, dy * gap),
+            "textcoords": "offset points",
+            "ha": ha,
+            "va": va,
+            "fontsize": fontsize,
+            "fontweight": "bold" if lab.bold else "normal",
+            "path_effects": HALO,
+            "zorder": 5,
+            "annotation_clip": False,
+        }
 
     def place(lab: Label, segments) -> bool:
-        gap = lab.radius + 1.5
-        for dx, dy, ha, va in _SPOTS:
+        # The label's size is measured once, at the first spot; the other spots' boxes
+        # are that box moved by their offset and alignment.
+        t = ax.annotate(lab.text, (lab.x, lab.y), **style(lab, _SPOTS[0]))
+        first = t.get_window_extent()
+        t.remove()
+        gap = (lab.radius + 1.5) * to_px
+        for spot in _SPOTS:
+            dx, dy, ha, va = spot
             if max(abs(dx), abs(dy)) > reach:
                 continue
-            style = {
-                "xytext": (dx * gap, dy * gap),
-                "textcoords": "offset points",
-                "ha": ha,
-                "va": va,
-                "fontsize": fontsize,
-                "fontweight": "bold" if lab.bold else "normal",
-                "path_effects": HALO,
-                "zorder": 5,
-                "annotation_clip": False,
-            }
-            t = ax.annotate(lab.text, (lab.x, lab.y), **style)
-            b = t.get_window_extent()
-            t.remove()
+            x0 = first.x0 + (dx - _SPOTS[0][0]) * gap - _SHIFT[ha] * first.width
+            y0 = first.y0 + (dy - _SPOTS[0][1]) * gap + (0.5 - _SHIFT[va]) * first.height
+            b = (x0, y0, x0 + first.width, y0 + first.height)
             if free(b, segments):
+                kwargs = style(lab, spot)
                 if abs(dx) > 1.5 or abs(dy) > 1.5:
-                    style["arrowprops"] = {
+                    kwargs["arrowprops"] = {
                         "arrowstyle": "-",
                         "color": "#444444",
                         "lw": 0.6,
                         "shrinkA": 1,
                         "shrinkB": lab.radius,
                     }
-                ax.annotate(lab.text, (lab.x, lab.y), **style)
+                ax.annotate(lab.text, (lab.x, lab.y), **kwargs)
                 pad = 1.0 * to_px
-                taken.append((b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad))
+                taken.append((b[0] - pad, b[1] - pad, b[2] + pad, b[3] + pad))
                 return True
         return False
 

@@ -27,6 +27,8 @@ from ecosystem.output.plots.style import (
 
 __all__ = ["map"]
 
+MAP_LABELS = 300  # organisations other than cluster organisations that the map tries to label
+
 
 def _hub_ids(result: Mapping | None) -> set:
     """The regional hubs of every proposal of a ``propose`` result."""
@@ -47,7 +49,9 @@ def map(
     documents name only the region (see :func:`locate`); organisations sharing a place are
     spread on a small, deterministic spiral. Cluster organisations are large markers with
     a dark edge; regional hubs of the consolidation proposals are ringed. Cluster
-    organisations the documents give no place are listed in a box.
+    organisations the documents give no place are listed in a box. Labels go where they
+    overlap nothing: first the cluster organisations', then those of at most
+    ``MAP_LABELS`` (300) other organisations, the most connected first.
 
     Parameters
     ----------
@@ -102,7 +106,13 @@ def map(
         )
         for n in nodes:
             obstacles.append((*pos[n], marker_radius(s)))
-            labels.append(Label(*pos[n], short(G.nodes[n].get("name", str(n))), marker_radius(s), cluster))
+            labels.append(
+                (
+                    not cluster,
+                    -G.degree(n),
+                    Label(*pos[n], short(G.nodes[n].get("name", str(n))), marker_radius(s), cluster),
+                )
+            )
     ringed = [n for n in orgs if n in pos and n in hubs]
     if ringed:
         xy = np.array([pos[n] for n in ringed])
@@ -151,5 +161,9 @@ def map(
             color="#555555",
             va="top",
         )
-    place_labels(ax, labels, obstacles, fontsize=7.5)
+    # Cluster organisations first, then the most connected of the rest: a map with
+    # thousands of companies has room for a few hundred labels at most.
+    labels = [lab for *_, lab in sorted(labels, key=lambda t: t[:2])]
+    clusters = sum(lab.bold for lab in labels)
+    place_labels(ax, labels[: clusters + MAP_LABELS], obstacles, fontsize=7.5)
     return ax

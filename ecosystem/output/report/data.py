@@ -13,7 +13,7 @@ import networkx as nx
 
 from ecosystem.analysis import SIGNALS
 from ecosystem.evidence import ATTRIBUTES, CLUSTER_KINDS
-from ecosystem.graph import graph_stats
+from ecosystem.graph import folded_degree, graph_stats, single_cluster_members
 from ecosystem.output.plots import KIND_STYLE
 from ecosystem.output.tables import hub_regions_text
 
@@ -45,20 +45,33 @@ def _focus(G: nx.MultiDiGraph, max_nodes: int) -> tuple[list, str]:
     """The nodes to show, in G's order, and a sentence saying which they are.
 
     All of them up to ``max_nodes``; else the cluster organisations and innovation networks
-    and their neighbours, those linked to the most of them first (then degree, id).
+    and their neighbours, those linked to the most of them first (then degree, id). The
+    members of one cluster organisation alone, where it has ``FOLD_AT`` or more of them,
+    are counted, never drawn (the analysis graph keeps them as lists:
+    :mod:`ecosystem.graph.folded`).
     """
-    if G.number_of_nodes() <= max_nodes:
-        return list(G), ""
-    core = sorted((n for n, k in G.nodes(data="kind") if k in CLUSTER_KINDS), key=lambda n: (-G.degree(n), str(n)))[:max_nodes]
+    if "folded" in G.graph:
+        hidden: set = set()
+        n_hidden = sum(map(len, G.graph["folded"]["members"].values()))
+    else:
+        hidden = {u for alone in single_cluster_members(G).values() for u in alone}
+        n_hidden = len(hidden)
+    # the whole graph's count: the analysis graph carries it, cut to what the analyses read
+    total = G.graph["stats"]["nodes"] if "stats" in G.graph else G.number_of_nodes() + (n_hidden if not hidden else 0)
+    aside = f"; {n_hidden:,} members of one cluster organisation alone are counted, not drawn" if n_hidden else ""
+    if total - n_hidden <= max_nodes:
+        nodes = [n for n in G if n not in hidden]
+        return nodes, f"showing {len(nodes):,} of {total:,} nodes{aside}" if n_hidden else ""
+    core = sorted((n for n, k in G.nodes(data="kind") if k in CLUSTER_KINDS), key=lambda n: (-folded_degree(G, n), str(n)))[:max_nodes]
     core_set, links = set(core), {}
     for c in core:
-        for m in set(nx.all_neighbors(G, c)) - core_set:
+        for m in set(nx.all_neighbors(G, c)) - core_set - hidden:
             links[m] = links.get(m, 0) + 1
-    kept = sorted(links, key=lambda n: (-links[n], -G.degree(n), str(n)))[: max_nodes - len(core)]
+    kept = sorted(links, key=lambda n: (-links[n], -folded_degree(G, n), str(n)))[: max_nodes - len(core)]
     keep = core_set | set(kept)
-    note = (f"showing {len(keep):,} of {G.number_of_nodes():,} nodes: the cluster organisations and innovation"
+    note = (f"showing {len(keep):,} of {total:,} nodes: the cluster organisations and innovation"
             " networks and " + (f"their {len(links):,} neighbours" if len(kept) == len(links) else
-                                 f"{len(kept):,} of their {len(links):,} neighbours (those linked to the most of them)"))
+                                 f"{len(kept):,} of their {len(links):,} neighbours (those linked to the most of them)") + aside)
     return [n for n in G if n in keep], note
 
 
@@ -113,7 +126,7 @@ def network(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> dict:
         elements.append({"group": "nodes", "position": pos[n], "data": {
             "id": str(n), "label": d.get("name") or str(n), "aliases": list(d.get("aliases") or []), "kind": d["kind"],
             "subtype": d.get("subtype") or "", "themes": [str(t) for t in own], "major": d["kind"] in CLUSTER_KINDS,
-            "size": round(8 + 3 * min(G.degree(n), 36) ** 0.5, 1), "color": KIND_STYLE.get(d["kind"], ("#999999",))[0],
+            "size": round(8 + 3 * min(folded_degree(G, n), 36) ** 0.5, 1), "color": KIND_STYLE.get(d["kind"], ("#999999",))[0],
             "facts": facts, **_source(d)}})
     for i, (u, v, e) in enumerate(G.edges(nodes, data=True)):
         if v in keep:
