@@ -37,7 +37,7 @@ import networkx as nx
 
 from ecosystem import files
 from ecosystem.evidence import CLUSTER_KINDS, load_seeds
-from ecosystem.graph import build_graph, fold_members, graph_stats, name_index
+from ecosystem.graph import build_graph, fold_members, folded_degree, graph_stats, name_index
 from ecosystem.ingest.dataset import bulk
 from ecosystem.ingest.store import add_imports, ecosystem_home, list_imports
 
@@ -49,12 +49,13 @@ SHOW_DEGREE = 1000  # a seed entity with at most this many relations keeps all i
 KEEP_CACHES = 8  # the most recently used cache files kept; older ones are removed
 
 
-def cut_for_analysis(G: nx.MultiDiGraph, keep: Iterable = ()) -> nx.MultiDiGraph:
+def cut_for_analysis(G: nx.MultiDiGraph, keep: Iterable = (), stats: dict | None = None) -> nx.MultiDiGraph:
     """Return a copy of G with the nodes in `keep` and those within RADIUS relations of a cluster organisation.
 
     Nodes and relations keep G's order: each node's successors and predecessors come in
     the same order as in G (see :func:`_insertion_order`), so whatever iterates them sees
-    the same sequence. ``G.graph`` is copied, with ``stats`` set to the counts of G.
+    the same sequence. ``G.graph`` is copied, with ``stats`` set to the counts of G (or
+    to `stats`, the counts of the graph G was before members were folded out of it).
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("c", kind="cluster_organisation")
@@ -71,7 +72,7 @@ def cut_for_analysis(G: nx.MultiDiGraph, keep: Iterable = ()) -> nx.MultiDiGraph
         near |= frontier
     near |= set(keep)
     H = nx.MultiDiGraph()
-    H.graph.update(G.graph, stats=graph_stats(G))
+    H.graph.update(G.graph, stats=graph_stats(G) if stats is None else stats)
     H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in near)
     H.add_edges_from((u, v, k, d) for u, v in _insertion_order(G, H) for k, d in G.succ[u][v].items())
     return H
@@ -140,20 +141,27 @@ def analysis_graph(
     G = build_graph(seeds, as_of=as_of)
     seed_nodes = list(G)
     add_imports(G, home, as_of=as_of, countries=countries)
-    say(f"cutting {G.number_of_nodes():,} nodes to what the analyses read")
+    # What `find_complete` needs to answer for the whole graph (its names, below its
+    # degrees) and the whole graph's counts, taken before members are folded out of it.
+    stats, index = graph_stats(G), name_index(G)
     # Seed entities keep their neighbours too (unless they have thousands, as a region
     # does), so that `show` answers for them from the cache.
     near = {m for n in seed_nodes if G.degree(n) <= SHOW_DEGREE for m in (*G.successors(n), *G.predecessors(n))}
-    H = cut_for_analysis(G, keep=[*seed_nodes, *near])
-    folded = fold_members(H)
+    # Folded before the cut, which then copies only what is left: a folded member and
+    # all its relations lie within RADIUS of its organisation, so the cut would have kept
+    # them and folding after it gives the same graph.
+    folded = fold_members(G)
     if folded:
         say(f"kept {folded:,} members of one cluster organisation each as lists, not nodes")
-    # What `find_complete` needs to answer for the whole graph: its degrees and names.
+    say(f"cutting {G.number_of_nodes():,} nodes to what the analyses read")
+    H = cut_for_analysis(G, keep=[*seed_nodes, *near], stats=stats)
     names = folder / f"names-{key[:24]}.json"
-    H.graph.update(degree={n: G.degree(n) for n in H}, names_file=str(names))
+    H.graph.update(degree={n: folded_degree(G, n) for n in H}, names_file=str(names))
+    del G  # the whole graph is not needed any more: the cache is written with less memory held
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        files.write_atomically(names, json.dumps({"key": key, "names": name_index(G)}, ensure_ascii=False).encode("utf-8"))
+        files.write_atomically(names, json.dumps({"key": key, "names": index}, ensure_ascii=False).encode("utf-8"))
+    del index
     cached = _write(folder, path, key, H)
     if cached is None:
         return H
