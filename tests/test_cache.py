@@ -255,12 +255,14 @@ def test_fold_members_keeps_only_members_of_one_organisation_with_no_other_relat
     G = nx.MultiDiGraph()
     G.add_nodes_from(["a", "b"], kind="cluster_organisation")
     G.add_node("aarhus", kind="region", subtype="municipality")
-    G.add_nodes_from(["alone", "located", "both", "project", "twice", "seed"], kind="company", imported=True)
+    G.add_node("midt", kind="region", subtype="region")
+    G.add_nodes_from(["alone", "located", "both", "project", "twice", "seed", "in-region"], kind="company", imported=True)
     G.nodes["seed"].pop("imported")
     G.add_node("p", kind="project")
-    for u in ("alone", "located", "both", "project", "twice", "seed"):
+    for u in ("alone", "located", "both", "project", "twice", "seed", "in-region"):
         G.add_edge(u, "a", type="MEMBER_OF")
     G.add_edge("located", "aarhus", type="LOCATED_IN")
+    G.add_edge("in-region", "midt", type="LOCATED_IN")  # cited as evidence of a's region: stays a node
     G.add_edge("both", "b", type="MEMBER_OF")
     G.add_edge("project", "p", type="PARTICIPATES_IN")
     G.add_edge("twice", "a", type="MEMBER_OF")  # listed by two imports: two relations

@@ -24,7 +24,9 @@ FOLD_AT = 1000
 def single_cluster_members(G: nx.MultiDiGraph, at_least: int = FOLD_AT) -> dict:
     """``{organisation: [member, ...]}`` for the cluster organisations with at least `at_least`
     imported companies whose only relations are one ``MEMBER_OF`` to it and ``LOCATED_IN``
-    ones; members in the order of the organisation's relations.
+    ones (to a municipality or a place, not to a region itself: ``overlap_evidence`` cites
+    such a member's relation for the region); members in the order of the organisation's
+    relations.
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_nodes_from(["a", "b"], kind="cluster_organisation")
@@ -52,8 +54,8 @@ def _alone(G: nx.MultiDiGraph, u, c) -> bool:
         for e in keys.values():
             if e.get("type") == "MEMBER_OF" and v == c:
                 memberships += 1
-            elif e.get("type") != "LOCATED_IN" or G.nodes[v].get("kind") in CLUSTER_KINDS:
-                return False
+            elif e.get("type") != "LOCATED_IN" or G.nodes[v].get("kind") in CLUSTER_KINDS or G.nodes[v].get("subtype") == "region":
+                return False  # located in a region itself: its relations are evidence of the organisation's regions
     return memberships == 1
 
 
