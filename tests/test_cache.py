@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+from ecosystem.analysis import apply_proposals
 from ecosystem.cli import cli
 from ecosystem.graph import (
     FOLD_AT,
@@ -24,7 +27,8 @@ from ecosystem.graph import (
 )
 from ecosystem.ingest import analysis_graph, cut_for_analysis, find_complete, graph_with_imports
 from ecosystem.ingest.view import CACHE_FORMAT
-from ecosystem.output.report.data import network
+from ecosystem.output.plots import map as draw_map
+from ecosystem.output.report.data import needs_whole_graph, network
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -249,6 +253,51 @@ def test_the_report_draws_no_folded_member_and_its_network_is_the_same_from_eith
     whole, G = graph_with_imports(home=members_home), analysis_graph(home=members_home)
     assert network(G, max_nodes=200) == network(whole, max_nodes=200)
     assert "of 1,100 members" not in network(G, max_nodes=200)["note"]
+
+
+@pytest.mark.parametrize("store", ["members_home", "real_home"])
+def test_the_report_is_the_same_from_the_cache_as_from_the_whole_graph(store, request, tmp_path):
+    # members_home is small: its network shows every node, so the report reads the whole
+    # graph (needs_whole_graph); the real store shows the cluster organisations' neighbours.
+    home = request.getfixturevalue(store)
+    assert needs_whole_graph(analysis_graph(home=home)) is (store == "members_home")
+    run(["report", "-o", str(tmp_path / "cached.html")], home)
+    run(["report", "-o", str(tmp_path / "whole.html")], home, ECOSYSTEM_CACHE="0")
+    cached, whole = ((tmp_path / f"{x}.html").read_text(encoding="utf-8") for x in ("cached", "whole"))
+    if store == "real_home":
+        # Known gap: the map draws the organisations the graph holds, and the analysis
+        # graph holds those within two relations of a cluster organisation, not the
+        # thousands of imported ones further out that the whole graph places too.
+        figures = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+        assert len(figures.findall(cached)) == 2 and figures.findall(cached)[1] == figures.findall(whole)[1]  # the overlap heatmap
+        cached, whole = figures.sub("PNG", cached), figures.sub("PNG", whole)
+    assert cached == whole
+
+
+def test_the_map_draws_the_same_organisations_from_either_graph(members_home):
+    whole, G = graph_with_imports(home=members_home), analysis_graph(home=members_home)
+    a, b = draw_map(whole), draw_map(G)
+    assert a.get_title() == b.get_title() and f"({FOLD_AT + 100:,} members of one cluster organisation alone are not drawn)" in a.get_title()
+    assert [c.get_offsets().tolist() for c in a.collections] == [c.get_offsets().tolist() for c in b.collections]
+    assert [t.get_text() for t in a.texts] == [t.get_text() for t in b.texts] and "Fødevarefirma" not in str([t.get_text() for t in a.texts])
+    plt.close("all")
+
+
+def test_a_what_if_merge_moves_the_folded_members_and_their_relations_to_the_anchor():
+    whole = nx.MultiDiGraph()
+    whole.add_nodes_from(["a", "b", "c"], kind="cluster_organisation")
+    for org in "abc":
+        for i in range(3):
+            whole.add_node(f"{org}{i}", kind="company", imported=True)
+            whole.add_edge(f"{org}{i}", org, type="MEMBER_OF")
+    G = whole.copy()
+    assert fold_members(G, at_least=2) == 9
+    steps = [{"anchor": {"id": "a"}, "members": [{"id": "a"}, {"id": "b"}]}], [{"anchor": {"id": "a"}, "members": [{"id": "a"}, {"id": "c"}]}]
+    for step in steps:  # one merge, then a second into the same anchor
+        whole, G = apply_proposals(whole, step), apply_proposals(G, step)
+        assert folded_degree(G, "a") == whole.degree("a")
+        assert sorted(folded_members(G, "a")) == sorted(u for u, _ in whole.in_edges("a"))
+    assert folded_degree(G, "a") == 9 and "b" not in G.graph["folded"]["degree"]
 
 
 def test_fold_members_keeps_only_members_of_one_organisation_with_no_other_relation():

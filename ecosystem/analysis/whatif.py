@@ -14,8 +14,9 @@ def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGrap
     H = G.copy()
     folded = dict(G.graph.get("folded", {}).get("members", {}))  # members of one organisation, kept as lists
     names = dict(G.graph.get("folded", {}).get("names", {}))
+    degree = dict(G.graph.get("folded", {}).get("degree", {}))  # their relations with each node
     if folded:
-        H.graph["folded"] = {**G.graph["folded"], "members": folded, "names": names}
+        H.graph["folded"] = {**G.graph["folded"], "members": folded, "names": names, "degree": degree}
     for p in proposals:
         anchor = p["anchor"]["id"]
         for m in p["members"]:
@@ -28,6 +29,7 @@ def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGrap
             if m["id"] in folded:
                 folded[anchor] = folded.get(anchor, []) + folded.pop(m["id"])
                 names[anchor] = names.get(anchor, []) + names.pop(m["id"])
+                degree[anchor] = degree.get(anchor, 0) + degree.pop(m["id"], 0)
             H.nodes[anchor].setdefault("merged", []).append(m["id"])
             H.remove_node(m["id"])
     return H

@@ -45,9 +45,12 @@ def report(output, top, seeds_dir, as_of, imports, home):
     from ecosystem.evidence import load_seeds
     from ecosystem.files import write_output
     from ecosystem.output.report import render_report
+    from ecosystem.output.report.data import needs_whole_graph
 
     seeds = load_seeds(seeds_dir)
     G = build_graph(seeds, as_of=as_of, imports=imports, home=home, whole=False)
+    if needs_whole_graph(G):  # a small store: its network shows every node, more than the cached graph holds
+        G = build_graph(seeds, as_of=as_of, imports=imports, home=home, whole=True)
     sets = SignalSets(G)
     pairs = pairwise_overlaps(G, sets=sets)
     # The communities propose() finds (same threshold, method and seed), as `ecosystem plot overlaps` draws them.

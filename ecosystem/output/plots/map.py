@@ -11,6 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ecosystem.evidence import CLUSTER_KINDS, ORGANISATION_KINDS
+from ecosystem.graph import folded_degree, single_cluster_members
 from ecosystem.output.plots.basemap import basemap, dock, map_legend
 from ecosystem.output.plots.labels import Label, marker_radius, place_labels
 from ecosystem.output.plots.locate import locate, spread
@@ -51,7 +52,10 @@ def map(
     a dark edge; regional hubs of the consolidation proposals are ringed. Cluster
     organisations the documents give no place are listed in a box. Labels go where they
     overlap nothing: first the cluster organisations', then those of at most
-    ``MAP_LABELS`` (300) other organisations, the most connected first.
+    ``MAP_LABELS`` (300) other organisations, the most connected first. The members of
+    one cluster organisation alone, where it has ``FOLD_AT`` or more of them (a large
+    membership list), are counted in the title, not drawn, as in the report's network
+    (the analysis graph keeps them as lists: :mod:`ecosystem.graph.folded`).
 
     Parameters
     ----------
@@ -82,7 +86,13 @@ def map(
     ax = new_axes(ax, (10, 8.6))
     basemap(ax)
     hubs = _hub_ids(result)
-    orgs = sorted((n for n, k in G.nodes(data="kind") if k in kinds), key=str)
+    if "folded" in G.graph:
+        hidden: set = set()
+        n_hidden = sum(len(alone) for alone in G.graph["folded"]["members"].values())  # `map` is this function
+    else:
+        hidden = {u for alone in single_cluster_members(G).values() for u in alone}
+        n_hidden = len(hidden)
+    orgs = sorted((n for n, k in G.nodes(data="kind") if k in kinds and n not in hidden), key=str)
     where = locate(G, orgs)
     pos = spread(where)
     obstacles, labels = [], []
@@ -109,7 +119,7 @@ def map(
             labels.append(
                 (
                     not cluster,
-                    -G.degree(n),
+                    -folded_degree(G, n),
                     Label(*pos[n], short(G.nodes[n].get("name", str(n))), marker_radius(s), cluster),
                 )
             )
@@ -149,7 +159,11 @@ def map(
         heading=f"Cluster organisations with no known place in the documents ({len(unplaced)}):",
     )
     n_placed = len(pos)
-    ax.set_title(title or f"Organisations in Denmark{as_of_suffix(G)}: {n_placed} of {len(orgs)} placed", fontsize=13)
+    n_orgs = len(orgs)
+    if "stats" in G.graph:  # an analysis graph: count as in the whole graph, of which it holds a part
+        n_orgs = sum(G.graph["stats"]["nodes_by_kind"].get(k, 0) for k in kinds) - (n_hidden if "company" in kinds else 0)
+    aside = f"\n({n_hidden:,} members of one cluster organisation alone are not drawn)" if n_hidden else ""
+    ax.set_title(title or f"Organisations in Denmark{as_of_suffix(G)}: {n_placed} of {n_orgs} placed{aside}", fontsize=13)
     regional = sum(1 for n in pos if where[n]["precision"] == "region")
     if regional:
         ax.text(

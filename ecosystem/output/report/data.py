@@ -17,7 +17,7 @@ from ecosystem.graph import folded_degree, graph_stats, single_cluster_members
 from ecosystem.output.plots import KIND_STYLE
 from ecosystem.output.tables import hub_regions_text
 
-__all__ = ["MAX_NODES", "overview", "network", "overlap_rows", "proposals", "targets_table"]
+__all__ = ["MAX_NODES", "overview", "network", "needs_whole_graph", "overlap_rows", "proposals", "targets_table"]
 
 MAX_NODES = 1500
 """A graph of more nodes is shown in part: the cluster organisations and their neighbours."""
@@ -39,6 +39,21 @@ def overview(G: nx.MultiDiGraph, documents: Mapping, as_of: int | None) -> dict:
         "imports": stats.get("imported_organisations", {}),
         "documents": sorted(docs, key=lambda d: (str(d["year"]), d["id"])),
     }
+
+
+def needs_whole_graph(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> bool:
+    """Whether the network of G's report would show every node, but G, an analysis graph
+    (:func:`ecosystem.ingest.analysis_graph`), lacks some: give the report the whole graph then.
+
+    Only a small store (at most `max_nodes` nodes to draw) needs it, so the whole graph is
+    quick to build; a larger one shows the cluster organisations and their neighbours,
+    which the analysis graph holds.
+    """
+    if "stats" not in G.graph:
+        return False
+    n_folded = sum(map(len, G.graph.get("folded", {}).get("members", {}).values()))
+    total = G.graph["stats"]["nodes"]
+    return total - n_folded <= max_nodes and G.number_of_nodes() + n_folded < total
 
 
 def _focus(G: nx.MultiDiGraph, max_nodes: int) -> tuple[list, str]:
