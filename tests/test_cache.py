@@ -321,3 +321,18 @@ def test_fold_members_keeps_only_members_of_one_organisation_with_no_other_relat
     assert fold_members(G, at_least=2) == 2 and "alone" not in G and "located" not in G
     assert G.graph["folded"] == {"members": {"a": ["alone", "located"]}, "names": {"a": ["alone", "located"]}, "degree": {"a": 2, "aarhus": 1}}
     assert folded_degree(G, "a") == degree and folded_members(G, "b") == folded_names(G, "b") == []
+
+
+def test_a_report_rebuilds_the_whole_graph_only_for_a_small_store():
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(range(400))
+    G.graph["folded"] = {"members": {"a": list(range(1000))}, "names": {}, "degree": {}}
+    for total, expected in ((1400, False), (1500, True), (2500, False)):  # all held; some missing; too many to draw
+        G.graph["stats"] = {"nodes": total}
+        assert needs_whole_graph(G, max_nodes=1000) is expected, total
+    G.graph["folded"]["members"]["a"] = list(range(9000))  # 9,500 to draw of 10,000 at most: rebuilt
+    G.graph["stats"] = {"nodes": 9500}
+    assert needs_whole_graph(G, max_nodes=1000) is True
+    G.graph["folded"]["members"]["a"] = list(range(20000))  # too large to rebuild for the report
+    G.graph["stats"] = {"nodes": 20500}
+    assert needs_whole_graph(G, max_nodes=1000) is False

@@ -45,15 +45,18 @@ def needs_whole_graph(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> bool:
     """Whether the network of G's report would show every node, but G, an analysis graph
     (:func:`ecosystem.ingest.analysis_graph`), lacks some: give the report the whole graph then.
 
-    Only a small store (at most `max_nodes` nodes to draw) needs it, so the whole graph is
-    quick to build; a larger one shows the cluster organisations and their neighbours,
-    which the analysis graph holds.
+    Only a small store (at most `max_nodes` nodes to draw, at most ten times as many in
+    all) needs it, so the whole graph is quick to build; a larger one shows the cluster
+    organisations and their neighbours, which the analysis graph holds. A store of many
+    more nodes, nearly all of them members of one organisation alone (folded), is not
+    rebuilt: its network shows the analysis graph's nodes, and its note counts them
+    against the whole graph's.
     """
     if "stats" not in G.graph:
         return False
     n_folded = sum(map(len, G.graph.get("folded", {}).get("members", {}).values()))
     total = G.graph["stats"]["nodes"]
-    return total - n_folded <= max_nodes and G.number_of_nodes() + n_folded < total
+    return total <= 10 * max_nodes and total - n_folded <= max_nodes and G.number_of_nodes() + n_folded < total
 
 
 def _focus(G: nx.MultiDiGraph, max_nodes: int) -> tuple[list, str]:
