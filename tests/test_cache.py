@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -263,15 +262,7 @@ def test_the_report_is_the_same_from_the_cache_as_from_the_whole_graph(store, re
     assert needs_whole_graph(analysis_graph(home=home)) is (store == "members_home")
     run(["report", "-o", str(tmp_path / "cached.html")], home)
     run(["report", "-o", str(tmp_path / "whole.html")], home, ECOSYSTEM_CACHE="0")
-    cached, whole = ((tmp_path / f"{x}.html").read_text(encoding="utf-8") for x in ("cached", "whole"))
-    if store == "real_home":
-        # Known gap: the map draws the organisations the graph holds, and the analysis
-        # graph holds those within two relations of a cluster organisation, not the
-        # thousands of imported ones further out that the whole graph places too.
-        figures = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
-        assert len(figures.findall(cached)) == 2 and figures.findall(cached)[1] == figures.findall(whole)[1]  # the overlap heatmap
-        cached, whole = figures.sub("PNG", cached), figures.sub("PNG", whole)
-    assert cached == whole
+    assert (tmp_path / "cached.html").read_bytes() == (tmp_path / "whole.html").read_bytes()
 
 
 def test_the_map_draws_the_same_organisations_from_either_graph(members_home):

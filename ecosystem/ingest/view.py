@@ -4,10 +4,10 @@ The whole merged graph holds every imported organisation and project (about 70,0
 with the H2020 and structural-fund imports), but the analyses only look at the cluster
 organisations, their neighbours and, for regions, the neighbours' neighbours. The
 *analysis graph* keeps every seed entity and every node within two relations of a cluster
-organisation (and the neighbours of seed entities with at most SHOW_DEGREE relations),
-with all relations among them, in the whole graph's order; the whole
-graph's counts (:func:`ecosystem.graph.graph_stats`) travel with it in
-``G.graph["stats"]``. An organisation with at least ``FOLD_AT`` (1,000) imported members
+organisation (and the neighbours of seed entities with at most SHOW_DEGREE relations,
+and the organisations the map places, with their places), with all relations among
+them, in the whole graph's order; the whole graph's counts
+(:func:`ecosystem.graph.graph_stats`) travel with it in ``G.graph["stats"]``. An organisation with at least ``FOLD_AT`` (1,000) imported members
 that belong to it alone keeps them as two lists, ids and names, in ``G.graph["folded"]``
 rather than as nodes (:mod:`ecosystem.graph.folded`): such members cannot make two
 organisations overlap, and the analyses read the lists.
@@ -36,7 +36,7 @@ from pathlib import Path
 import networkx as nx
 
 from ecosystem import files
-from ecosystem.evidence import CLUSTER_KINDS, load_seeds
+from ecosystem.evidence import CLUSTER_KINDS, ORGANISATION_KINDS, load_seeds
 from ecosystem.graph import build_graph, fold_members, folded_degree, graph_stats, name_index
 from ecosystem.ingest.dataset import bulk
 from ecosystem.ingest.store import add_imports, ecosystem_home, list_imports
@@ -76,6 +76,21 @@ def cut_for_analysis(G: nx.MultiDiGraph, keep: Iterable = (), stats: dict | None
     H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if n in near)
     H.add_edges_from((u, v, k, d) for u, v in _insertion_order(G, H) for k, d in G.succ[u][v].items())
     return H
+
+
+def _placed(G: nx.MultiDiGraph) -> set:
+    """The organisations the map can place (:func:`ecosystem.output.plots.locate`), and the
+    places it reads for them: those far from every cluster organisation are on the map too."""
+    out = set()
+    for n, d in G.nodes(data=True):
+        if d.get("kind") not in ORGANISATION_KINDS:
+            continue
+        places = [v for _, v, t in G.out_edges(n, data="type") if t in ("LOCATED_IN", "SERVES")]
+        if places or d.get("subtype") in ("municipality", "area"):
+            out.add(n)
+            out.update(places)
+            out.update(w for v in places for _, w, t in G.out_edges(v, data="type") if t in ("PART_OF", "LOCATED_IN"))
+    return out
 
 
 def _insertion_order(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> list[tuple]:
@@ -154,7 +169,7 @@ def analysis_graph(
     if folded:
         say(f"kept {folded:,} members of one cluster organisation each as lists, not nodes")
     say(f"cutting {G.number_of_nodes():,} nodes to what the analyses read")
-    H = cut_for_analysis(G, keep=[*seed_nodes, *near], stats=stats)
+    H = cut_for_analysis(G, keep=[*seed_nodes, *near, *_placed(G)], stats=stats)
     names = folder / f"names-{key[:24]}.json"
     H.graph.update(degree={n: folded_degree(G, n) for n in H}, names_file=str(names))
     del G  # the whole graph is not needed any more: the cache is written with less memory held

@@ -119,7 +119,7 @@ def map(
             labels.append(
                 (
                     not cluster,
-                    -folded_degree(G, n),
+                    -G.graph.get("degree", {}).get(n, folded_degree(G, n)),  # an analysis graph holds the whole graph's
                     Label(*pos[n], short(G.nodes[n].get("name", str(n))), marker_radius(s), cluster),
                 )
             )
