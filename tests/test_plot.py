@@ -207,7 +207,7 @@ def test_figures_take_results_and_compute_none():
 
     They may ask which members a graph keeps, or would keep, as lists (ecosystem.graph.folded):
     the map leaves those out, as the report's network does."""
-    allowed = {"ecosystem.analysis": {"SIGNALS", "cluster_organisations"}, "ecosystem.graph": {"folded_degree", "single_cluster_members"}}
+    allowed = {"ecosystem.analysis": {"SIGNALS", "cluster_organisations"}, "ecosystem.graph": {"folded_degree", "hidden_members"}}
     wrong = []
     for path in sorted(Path(plots.__file__).parent.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

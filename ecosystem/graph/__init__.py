@@ -7,6 +7,7 @@ from ecosystem.graph.folded import (
     folded_degree,
     folded_members,
     folded_names,
+    hidden_members,
     single_cluster_members,
 )
 from ecosystem.graph.lookup import VIEW_KINDS, find_entity, graph_stats, name_index, organisations_view, successors
@@ -22,6 +23,7 @@ __all__ = [
     "folded_members",
     "folded_names",
     "graph_stats",
+    "hidden_members",
     "name_index",
     "organisations_view",
     "single_cluster_members",

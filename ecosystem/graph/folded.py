@@ -15,7 +15,7 @@ import networkx as nx
 
 from ecosystem.evidence.schema import CLUSTER_KINDS
 
-__all__ = ["FOLD_AT", "fold_members", "folded_degree", "folded_members", "folded_names", "single_cluster_members"]
+__all__ = ["FOLD_AT", "fold_members", "folded_degree", "folded_members", "folded_names", "hidden_members", "single_cluster_members"]
 
 FOLD_AT = 1000
 """An organisation's members of it alone are folded when it has at least this many."""
@@ -93,3 +93,12 @@ def folded_names(G: nx.Graph, n) -> list:
 def folded_degree(G: nx.Graph, n) -> int:
     """n's degree counting the relations of the members folded away: its degree in the unfolded graph."""
     return G.degree(n) + G.graph.get("folded", {}).get("degree", {}).get(n, 0)
+
+
+def hidden_members(G: nx.MultiDiGraph) -> tuple[set, int]:
+    """What a figure leaves out: the nodes of G that are members of one organisation alone
+    (none in a folded graph, which keeps them as lists) and how many such members G has in all."""
+    if "folded" in G.graph:
+        return set(), sum(len(alone) for alone in G.graph["folded"]["members"].values())
+    hidden = {u for alone in single_cluster_members(G).values() for u in alone}
+    return hidden, len(hidden)

@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ecosystem.evidence import CLUSTER_KINDS, ORGANISATION_KINDS
-from ecosystem.graph import folded_degree, single_cluster_members
+from ecosystem.graph import folded_degree, hidden_members
 from ecosystem.output.plots.basemap import basemap, dock, map_legend
 from ecosystem.output.plots.labels import Label, marker_radius, place_labels
 from ecosystem.output.plots.locate import locate, spread
@@ -86,12 +86,7 @@ def map(
     ax = new_axes(ax, (10, 8.6))
     basemap(ax)
     hubs = _hub_ids(result)
-    if "folded" in G.graph:
-        hidden: set = set()
-        n_hidden = sum(len(alone) for alone in G.graph["folded"]["members"].values())  # `map` is this function
-    else:
-        hidden = {u for alone in single_cluster_members(G).values() for u in alone}
-        n_hidden = len(hidden)
+    hidden, n_hidden = hidden_members(G)
     orgs = sorted((n for n, k in G.nodes(data="kind") if k in kinds and n not in hidden), key=str)
     where = locate(G, orgs)
     pos = spread(where)

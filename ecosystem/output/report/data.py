@@ -13,7 +13,7 @@ import networkx as nx
 
 from ecosystem.analysis import SIGNALS
 from ecosystem.evidence import ATTRIBUTES, CLUSTER_KINDS
-from ecosystem.graph import folded_degree, graph_stats, single_cluster_members
+from ecosystem.graph import folded_degree, graph_stats, hidden_members
 from ecosystem.output.plots import KIND_STYLE
 from ecosystem.output.tables import hub_regions_text
 
@@ -54,7 +54,7 @@ def needs_whole_graph(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> bool:
     """
     if "stats" not in G.graph:
         return False
-    n_folded = sum(map(len, G.graph.get("folded", {}).get("members", {}).values()))
+    n_folded = sum(map(len, G.graph.get("folded", {}).get("members", {}).values()))  # not hidden_members: that searches an unfolded G
     total = G.graph["stats"]["nodes"]
     return total <= 10 * max_nodes and total - n_folded <= max_nodes and G.number_of_nodes() + n_folded < total
 
@@ -68,12 +68,7 @@ def _focus(G: nx.MultiDiGraph, max_nodes: int) -> tuple[list, str]:
     are counted, never drawn (the analysis graph keeps them as lists:
     :mod:`ecosystem.graph.folded`).
     """
-    if "folded" in G.graph:
-        hidden: set = set()
-        n_hidden = sum(map(len, G.graph["folded"]["members"].values()))
-    else:
-        hidden = {u for alone in single_cluster_members(G).values() for u in alone}
-        n_hidden = len(hidden)
+    hidden, n_hidden = hidden_members(G)
     # the whole graph's count: the analysis graph carries it, cut to what the analyses read
     total = G.graph["stats"]["nodes"] if "stats" in G.graph else G.number_of_nodes() + (n_hidden if not hidden else 0)
     aside = f"; {n_hidden:,} members of one cluster organisation alone are counted, not drawn" if n_hidden else ""
