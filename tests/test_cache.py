@@ -18,11 +18,13 @@ from ecosystem.graph import (
     FOLD_AT,
     build_graph,
     fold_members,
+    foldable_members,
+    folded_count,
     folded_degree,
     folded_members,
     folded_names,
+    folded_relations,
     graph_stats,
-    single_cluster_members,
 )
 from ecosystem.ingest import analysis_graph, cut_for_analysis, find_complete, graph_with_imports
 from ecosystem.ingest.view import CACHE_FORMAT
@@ -208,8 +210,9 @@ def test_show_answers_the_same_whatever_state_the_names_cache_is_in(home):
 
 @pytest.fixture(scope="module")
 def members_home(tmp_path_factory):
-    """A store with a membership list where Danish Food Cluster has FOLD_AT + 100 members of it alone,
-    30 firms are members of it and of Welfare Tech, and a structural-fund import beside it."""
+    """A store with a membership list where Danish Food Cluster has FOLD_AT + 100 members of it
+    alone, Welfare Tech FOLD_AT, 30 firms are members of both, 5 of Danish Food Cluster and
+    Clean (which has no other member), and a structural-fund import beside it."""
     home = tmp_path_factory.mktemp("members-home")
     path = home / "members-big.csv"
     towns = ["Aarhus", "Odense", "", "0461", "Skive"]
@@ -218,35 +221,57 @@ def members_home(tmp_path_factory):
         w.writerow(["cluster", "member", "cvr", "municipality"])
         for i in range(FOLD_AT + 100):
             w.writerow(["Danish Food Cluster", f"Fødevarefirma {i} ApS", "", towns[i % len(towns)]])
+        for i in range(FOLD_AT):
+            w.writerow(["Welfare Tech", f"Velfærdsfirma {i} ApS", "", towns[i % len(towns)]])
         for i in range(30):
             for cluster in ("Danish Food Cluster", "Welfare Tech"):
                 w.writerow([cluster, f"Fællesfirma {i} A/S", "", "Vejle"])
+        for i in range(5):
+            for cluster in ("Clean", "Danish Food Cluster"):
+                w.writerow([cluster, f"Miljøfirma {i} A/S", "", "Vejle"])
     for args in (["members", str(path)], ["structural-funds", str(FIX / "erdf_esf_2007_2013.csv")]):
         result = CliRunner().invoke(cli, ["import", *args, "--home", str(home)])
         assert result.exit_code == 0, result.output
     return home
 
 
-def test_members_of_one_organisation_are_folded_and_every_command_answers_as_the_whole_graph(members_home):
+N_FOLDED = 2 * FOLD_AT + 130  # the members of one organisation alone, and of two with thousands each
+
+
+def test_members_with_no_other_relation_are_folded_and_every_command_answers_as_the_whole_graph(members_home):
     G = analysis_graph(home=members_home)
     folded = G.graph["folded"]["members"]
-    assert list(folded) == ["danish-food-cluster"] and len(folded["danish-food-cluster"]) == FOLD_AT + 100
-    assert all(u not in G for u in folded["danish-food-cluster"])
-    assert G.graph["folded"]["names"]["danish-food-cluster"][:2] == ["Fødevarefirma 0 ApS", "Fødevarefirma 1 ApS"]
-    assert sum(1 for u, _, t in G.in_edges("welfare-tech", data="type") if t == "MEMBER_OF") >= 30  # shared: still nodes
+    assert list(folded) == ["danish-food-cluster", "welfare-tech"] and folded_count(G) == N_FOLDED
+    assert len(folded["danish-food-cluster"]) == FOLD_AT + 130 and len(folded["welfare-tech"]) == FOLD_AT + 30
+    assert all(u not in G for u in folded["danish-food-cluster"]) and len(G.graph["folded"]["shared"]) == 30
+    assert folded_names(G, "danish-food-cluster")[:2] == ["Fødevarefirma 0 ApS", "Fødevarefirma 1 ApS"]
+    shared = next(iter(G.graph["folded"]["shared"]))
+    name, relations = folded_relations(G, shared)
+    assert name.startswith("Fællesfirma") and sorted(v for v, _, _ in relations) == ["danish-food-cluster", "welfare-tech"]
+    assert sum(1 for u, _, t in G.in_edges("clean", data="type") if t == "MEMBER_OF") >= 5  # Clean has five: still nodes
     for args in [*COMMANDS[:-3], ["whatif", "1"], ["overlaps", "--explain", "danish-food-cluster", "welfare-tech"]]:
         whole = run(args, members_home, ECOSYSTEM_CACHE="0")
         assert run(args, members_home) == whole, f"{' '.join(args)}: the folded graph answers differently"
+    assert "Fællesfirma 0 A/S" in run(["overlaps", "--explain", "danish-food-cluster", "welfare-tech"], members_home)
     partners = json.loads(run(["propose", "--format", "json"], members_home))
     named = {p["name"] for proposal in partners["proposals"] for p in proposal["partners"]}
-    assert {"Fødevarefirma 0 ApS", f"Fødevarefirma {FOLD_AT + 99} ApS", "Fællesfirma 0 A/S"} <= named
+    assert {"Fødevarefirma 0 ApS", f"Fødevarefirma {FOLD_AT + 99} ApS", "Fællesfirma 0 A/S", "Velfærdsfirma 0 ApS"} <= named
+
+
+def test_folded_names_and_relations_lost_from_the_cache_are_rebuilt(members_home):
+    expected = run(["overlaps", "--explain", "danish-food-cluster", "welfare-tech"], members_home)
+    side = Path(analysis_graph(home=members_home).graph["folded"]["file"])
+    for damage in (lambda: side.write_text("{not json"), side.unlink):
+        damage()
+        assert run(["overlaps", "--explain", "danish-food-cluster", "welfare-tech"], members_home) == expected
+        assert json.loads(side.read_bytes())["shared"]  # written again
 
 
 def test_the_report_draws_no_folded_member_and_its_network_is_the_same_from_either_graph(members_home, tmp_path):
     result = CliRunner().invoke(cli, ["report", "-o", str(tmp_path / "r.html"), "--home", str(members_home)], env={"ECOSYSTEM_CACHE": None})
     assert result.exit_code == 0, result.output
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "firma 7 ApS" not in html and f"{FOLD_AT + 100:,} members of one cluster organisation alone are counted, not drawn" in html
+    assert "firma 7 ApS" not in html and f"{N_FOLDED:,} members with no other relation are counted, not drawn" in html
     # the part shown of a large graph (the cluster organisations' neighbours) is the same
     # whether the members are folded or not: the same nodes, sizes, relations, positions
     whole, G = graph_with_imports(home=members_home), analysis_graph(home=members_home)
@@ -268,9 +293,10 @@ def test_the_report_is_the_same_from_the_cache_as_from_the_whole_graph(store, re
 def test_the_map_draws_the_same_organisations_from_either_graph(members_home):
     whole, G = graph_with_imports(home=members_home), analysis_graph(home=members_home)
     a, b = draw_map(whole), draw_map(G)
-    assert a.get_title() == b.get_title() and f"({FOLD_AT + 100:,} members of one cluster organisation alone are not drawn)" in a.get_title()
+    assert a.get_title() == b.get_title() and f"({N_FOLDED:,} members with no other relation are not drawn)" in a.get_title()
     assert [c.get_offsets().tolist() for c in a.collections] == [c.get_offsets().tolist() for c in b.collections]
     assert [t.get_text() for t in a.texts] == [t.get_text() for t in b.texts] and "Fødevarefirma" not in str([t.get_text() for t in a.texts])
+    assert "Fællesfirma" not in str([t.get_text() for t in a.texts])
     plt.close("all")
 
 
@@ -291,27 +317,49 @@ def test_a_what_if_merge_moves_the_folded_members_and_their_relations_to_the_anc
     assert folded_degree(G, "a") == 9 and "b" not in G.graph["folded"]["degree"]
 
 
-def test_fold_members_keeps_only_members_of_one_organisation_with_no_other_relation():
+def test_fold_members_keeps_only_members_with_no_other_relation():
     G = nx.MultiDiGraph()
     G.add_nodes_from(["a", "b"], kind="cluster_organisation")
     G.add_node("aarhus", kind="region", subtype="municipality")
     G.add_node("midt", kind="region", subtype="region")
-    G.add_nodes_from(["alone", "located", "both", "project", "twice", "seed", "in-region"], kind="company", imported=True)
+    G.add_nodes_from(["alone", "located", "both", "project", "twice", "seed", "in-region"], kind="company", imported=True, name="x")
     G.nodes["seed"].pop("imported")
     G.add_node("p", kind="project")
     for u in ("alone", "located", "both", "project", "twice", "seed", "in-region"):
         G.add_edge(u, "a", type="MEMBER_OF")
     G.add_edge("located", "aarhus", type="LOCATED_IN")
     G.add_edge("in-region", "midt", type="LOCATED_IN")  # cited as evidence of a's region: stays a node
-    G.add_edge("both", "b", type="MEMBER_OF")
+    G.add_edge("both", "b", type="MEMBER_OF", row=7)
     G.add_edge("project", "p", type="PARTICIPATES_IN")
     G.add_edge("twice", "a", type="MEMBER_OF")  # listed by two imports: two relations
-    assert single_cluster_members(G, at_least=3) == {} and fold_members(G, at_least=3) == 0
-    assert single_cluster_members(G, at_least=2) == {"a": ["alone", "located"]}
+    whole = G.copy()
+    assert foldable_members(G, at_least=4) == {} and fold_members(G, at_least=4) == 0
+    assert foldable_members(G, at_least=2) == {"alone": ("a",), "located": ("a",)}  # b has one: "both" stays
     degree = G.degree("a")
     assert fold_members(G, at_least=2) == 2 and "alone" not in G and "located" not in G
-    assert G.graph["folded"] == {"members": {"a": ["alone", "located"]}, "names": {"a": ["alone", "located"]}, "degree": {"a": 2, "aarhus": 1}}
+    assert G.graph["folded"] == {
+        "members": {"a": ["alone", "located"]}, "shared": {}, "degree": {"a": 2, "aarhus": 1}, "names": {"a": ["x", "x"]}, "relations": {},
+    }
     assert folded_degree(G, "a") == degree and folded_members(G, "b") == folded_names(G, "b") == []
+    G = whole.copy()
+    assert fold_members(G, at_least=1) == 3 and folded_count(G) == 3 and "both" not in G
+    assert G.graph["folded"]["members"] == {"a": ["alone", "located", "both"], "b": ["both"]} and G.graph["folded"]["shared"] == {"both": ["a", "b"]}
+    assert folded_relations(G, "both") == ("x", [["a", 0, {"type": "MEMBER_OF"}], ["b", 0, {"type": "MEMBER_OF", "row": 7}]])
+    assert folded_relations(G, "alone") is None and folded_degree(G, "b") == whole.degree("b")
+
+
+def test_a_what_if_merge_counts_a_folded_member_of_both_once():
+    whole = nx.MultiDiGraph()
+    whole.add_nodes_from(["a", "b"], kind="cluster_organisation")
+    whole.add_nodes_from(["f", "g", "h"], kind="company", imported=True)
+    whole.add_edges_from([("f", "a", "row-1"), ("f", "b", "row-2"), ("g", "a", "row-3"), ("h", "b", "row-4")], type="MEMBER_OF")
+    G = whole.copy()
+    assert fold_members(G, at_least=1) == 3
+    step = [{"anchor": {"id": "a"}, "members": [{"id": "a"}, {"id": "b"}]}]
+    whole, G = apply_proposals(whole, step), apply_proposals(G, step)
+    assert sorted(folded_members(G, "a")) == ["f", "g", "h"] and folded_count(G) == 3
+    assert folded_degree(G, "a") == whole.degree("a") == 4
+    assert [v for v, _, _ in folded_relations(G, "f")[1]] == ["a", "a"]
 
 
 def test_a_report_rebuilds_the_whole_graph_only_for_a_small_store():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from ecosystem.analysis.overlap import SignalSets, cluster_organisations
-from ecosystem.graph import folded_members
+from ecosystem.graph import folded_members, folded_relations
 
 __all__ = ["ALL_REGIONS", "LABEL_POINTS", "LEAGUE", "is_national", "labels_of", "leagues", "name_of", "regions_served", "size_of"]
 
@@ -15,8 +15,11 @@ ALL_REGIONS = ("region-hovedstaden", "region-midtjylland", "region-nordjylland",
 
 
 def name_of(G, n):
-    """Return the node's name, or its id when it has none (or is not in G)."""
-    return G.nodes[n].get("name", str(n)) if n in G else str(n)
+    """Return the node's name, or its id when it has none (or is not in G, nor a member folded away)."""
+    if n in G:
+        return G.nodes[n].get("name", str(n))
+    folded = folded_relations(G, n)
+    return folded[0] if folded else str(n)
 
 
 def labels_of(G, n) -> list:

@@ -19,7 +19,7 @@ from scipy import sparse
 from ecosystem.analysis.pairwise import incidence_matrix, pairwise_overlap
 from ecosystem.evidence.schema import CLUSTER_KINDS
 from ecosystem.geo import REGIONS, municipality_by_name, region_by_name
-from ecosystem.graph import folded_members
+from ecosystem.graph import folded_members, folded_relations
 
 __all__ = [
     "SIGNALS",
@@ -252,9 +252,9 @@ class SignalSets:
         proposals and the comparison with the documents ask for the same."""
         key = (signal, tuple(nodes))
         if key not in self._overlaps:
-            if signal == "members":  # a folded member is in one set only: a column of its own, never sorted or named
+            if signal == "members":  # folded members: a column each, never sorted or named
                 X, rows, _ = incidence_matrix(self.G, nodes, neighbors=lambda n: self._unfolded(signal, n))
-                X = _with_own_columns(X, [len(folded_members(self.G, n)) for n in rows])
+                X = _with_folded_columns(self.G, X, rows)
             else:
                 X, rows, _ = incidence_matrix(self.G, nodes, neighbors=lambda n: self.of(signal, n))
             r = pairwise_overlap(X)
@@ -275,14 +275,28 @@ class SignalSets:
         return self
 
 
-def _with_own_columns(X: sparse.csr_matrix, counts: list) -> sparse.csr_matrix:
-    """X with ``counts[i]`` more columns for row i, each held by that row alone."""
-    if not any(counts):
+def _with_folded_columns(G: nx.MultiDiGraph, X: sparse.csr_matrix, rows: list) -> sparse.csr_matrix:
+    """X, the members' incidence of the organisations `rows` in G, with a column for each
+    member folded into them (:mod:`ecosystem.graph.folded`): a member of several in each
+    of their rows, a member of one in its row alone.
+    """
+    index = {n: i for i, n in enumerate(rows)}
+    own = [len(folded_members(G, n)) for n in rows]
+    at, of = [], []
+    for column, orgs in enumerate(G.graph.get("folded", {}).get("shared", {}).values()):
+        hit = sorted({index[o] for o in orgs if o in index})  # one organisation twice after a what-if merge
+        for i in hit:
+            own[i] -= 1
+        at += hit
+        of += [column] * len(hit)
+    if not any(own) and not at:
         return X
-    indptr = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    own = sparse.csr_matrix((np.ones(indptr[-1], dtype=X.dtype), np.arange(indptr[-1]), indptr), shape=(len(counts), int(indptr[-1])))
-    return sparse.hstack([X, own], format="csr")
+    indptr = np.zeros(len(own) + 1, dtype=np.int64)
+    np.cumsum(own, out=indptr[1:])
+    alone = sparse.csr_matrix((np.ones(indptr[-1], dtype=X.dtype), np.arange(indptr[-1]), indptr), shape=(len(own), int(indptr[-1])))
+    width = len(G.graph.get("folded", {}).get("shared", {}))
+    shared = sparse.csr_matrix((np.ones(len(at), dtype=X.dtype), (np.array(at, dtype=np.int64), np.array(of, dtype=np.int64))), shape=(len(own), width))
+    return sparse.hstack([X, shared, alone], format="csr")
 
 
 def check_weights(weights: dict) -> dict:
@@ -423,7 +437,9 @@ def overlap_evidence(G: nx.MultiDiGraph, a, b, signal: str, *, limit: int = 5, s
             relations = sets.relations(org)
         else:
             relations = [(org, item, d) for item in quotes for d in G.succ[org].get(item, {}).values()]
-            relations += [(item, org, d) for item in quotes for d in G.pred[org].get(item, {}).values()]
+            for item in quotes:  # a member folded away (ecosystem.graph.folded) is a member of several: its relations are kept
+                held = G.pred[org].get(item, {}).values() if item in G else (d for v, _, d in folded_relations(G, item)[1] if v == org)
+                relations += [(item, org, d) for d in held]
         for u, v, d in relations:
             other = v if u == org else u
             hits = [other] if other in quotes else []
@@ -432,7 +448,11 @@ def overlap_evidence(G: nx.MultiDiGraph, a, b, signal: str, *, limit: int = 5, s
             for item in hits:
                 q = {"start": u, "type": d.get("type"), "end": v, "doc": d.get("doc"), "quote": d.get("quote")}
                 if d.get("dataset"):  # an imported fact: its row, and what it is about, stand for the quote
-                    q.update(source=dataset_row(d), title=G.nodes[item].get("name", str(item)))
+                    q.update(source=dataset_row(d), title=_name(G, item))
                 if q not in quotes[item]:
                     quotes[item].append(q)
-    return [{"item": item, "name": G.nodes[item].get("name", str(item)), "quotes": quotes[item]} for item in shared]
+    return [{"item": item, "name": _name(G, item), "quotes": quotes[item]} for item in shared]
+
+
+def _name(G: nx.MultiDiGraph, n) -> str:
+    return G.nodes[n].get("name", str(n)) if n in G else folded_relations(G, n)[0]

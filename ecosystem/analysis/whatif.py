@@ -6,17 +6,18 @@ import networkx as nx
 
 from ecosystem.analysis.organisations import ALL_REGIONS, is_national, name_of, regions_served
 from ecosystem.analysis.overlap import SignalSets, cluster_organisations, pairwise_overlaps
+from ecosystem.graph import folded_names
 
 __all__ = ["apply_proposals", "landscape_metrics"]
 
 def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGraph:
     """Return a copy of G with each proposal's members folded into its anchor."""
     H = G.copy()
-    folded = dict(G.graph.get("folded", {}).get("members", {}))  # members of one organisation, kept as lists
-    names = dict(G.graph.get("folded", {}).get("names", {}))
-    degree = dict(G.graph.get("folded", {}).get("degree", {}))  # their relations with each node
-    if folded:
-        H.graph["folded"] = {**G.graph["folded"], "members": folded, "names": names, "degree": degree}
+    if "folded" in G.graph:  # members kept as lists (ecosystem.graph.folded): moved to the anchor too
+        folded = H.graph["folded"] = {**G.graph["folded"], "names": {c: folded_names(G, c) for c in G.graph["folded"]["members"]}}
+        for k in ("members", "degree", "moved"):
+            folded[k] = dict(folded.get(k, {}))
+        folded["shared"] = {u: list(orgs) for u, orgs in folded["shared"].items()}
     for p in proposals:
         anchor = p["anchor"]["id"]
         for m in p["members"]:
@@ -26,13 +27,26 @@ def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGrap
                 a, b = (anchor if u == m["id"] else u), (anchor if v == m["id"] else v)
                 if a != b:
                     H.add_edge(a, b, key=k, **d)
-            if m["id"] in folded:
-                folded[anchor] = folded.get(anchor, []) + folded.pop(m["id"])
-                names[anchor] = names.get(anchor, []) + names.pop(m["id"])
-                degree[anchor] = degree.get(anchor, 0) + degree.pop(m["id"], 0)
+            if "folded" in H.graph:
+                _move_folded(H.graph["folded"], m["id"], anchor)
             H.nodes[anchor].setdefault("merged", []).append(m["id"])
             H.remove_node(m["id"])
     return H
+
+
+def _move_folded(folded: dict, m, anchor) -> None:
+    """Move the members folded into m to the anchor: each once (a member of both is in both lists)."""
+    members, names, degree = folded["members"], folded["names"], folded["degree"]
+    if m in members:
+        both = dict(zip(members.get(anchor, []), names.get(anchor, [])))
+        for u, name in zip(members.pop(m), names.pop(m)):
+            both.setdefault(u, name)
+        members[anchor], names[anchor] = list(both), list(both.values())
+    if m in degree:
+        degree[anchor] = degree.get(anchor, 0) + degree.pop(m)
+    for orgs in folded["shared"].values():
+        orgs[:] = [anchor if o == m else o for o in orgs]
+    folded["moved"] = {old: (anchor if new == m else new) for old, new in folded["moved"].items()} | {m: anchor}
 
 
 def landscape_metrics(G: nx.MultiDiGraph, *, weights=None, sets: SignalSets | None = None) -> dict:

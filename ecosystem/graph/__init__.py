@@ -4,11 +4,13 @@ from ecosystem.graph.build import build_graph, document_years
 from ecosystem.graph.folded import (
     FOLD_AT,
     fold_members,
+    foldable_members,
+    folded_count,
     folded_degree,
     folded_members,
     folded_names,
+    folded_relations,
     hidden_members,
-    single_cluster_members,
 )
 from ecosystem.graph.lookup import VIEW_KINDS, find_entity, graph_stats, name_index, organisations_view, successors
 
@@ -19,13 +21,15 @@ __all__ = [
     "document_years",
     "find_entity",
     "fold_members",
+    "foldable_members",
+    "folded_count",
     "folded_degree",
     "folded_members",
     "folded_names",
+    "folded_relations",
     "graph_stats",
     "hidden_members",
     "name_index",
     "organisations_view",
-    "single_cluster_members",
     "successors",
 ]

@@ -1,104 +1,171 @@
-"""Members that belong to one cluster organisation only, kept as a list on the graph instead of as nodes.
+"""Members that are only members, kept as lists on the graph instead of as nodes.
 
-A membership list of 200,000 firms gives 200,000 company nodes that each have one
-``MEMBER_OF`` relation (and perhaps a ``LOCATED_IN`` one). They never make two
-organisations overlap; the analyses only count them, and the proposals list them as
-partners. The analysis graph (:func:`ecosystem.ingest.analysis_graph`) therefore keeps
-them as ``G.graph["folded"]``: per organisation, such members' ids and, beside them, their
-names; per node, the relations the folded members had with it. The functions here read a graph
-either way, folded or not, and give the same answers.
+A membership list of a million rows gives hundreds of thousands of company nodes that
+each have a ``MEMBER_OF`` relation or two (and perhaps a ``LOCATED_IN`` one). The
+analyses only count them, intersect the organisations' member sets, list them as
+partners and cite a few shared ones as evidence. The analysis graph
+(:func:`ecosystem.ingest.analysis_graph`) therefore keeps them as ``G.graph["folded"]``:
+
+- ``members``: per organisation, its folded members' ids (a member of two organisations
+  is in both lists), in the order of the organisation's relations;
+- ``shared``: the folded members of two or more organisations, with those organisations;
+- ``degree``: per node, the relations the folded members had with it;
+- ``names`` (per organisation, beside ``members``) and ``relations`` (a shared member's
+  name and ``MEMBER_OF`` relations, cited as evidence): in memory after a build; read
+  from a file of their own, when first asked for, after a cache hit (``file``).
+
+The functions here read a graph either way, folded or not, and give the same answers.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import networkx as nx
 
 from ecosystem.evidence.schema import CLUSTER_KINDS
 
-__all__ = ["FOLD_AT", "fold_members", "folded_degree", "folded_members", "folded_names", "hidden_members", "single_cluster_members"]
+__all__ = [
+    "FOLD_AT",
+    "fold_members",
+    "foldable_members",
+    "folded_count",
+    "folded_degree",
+    "folded_members",
+    "folded_names",
+    "folded_relations",
+    "hidden_members",
+]
 
 FOLD_AT = 1000
-"""An organisation's members of it alone are folded when it has at least this many."""
+"""Members are folded when each of their organisations has at least this many foldable ones."""
+
+LOADERS: dict[str, Callable[[], dict]] = {}
+"""``{file: loader}``: how a cached graph's ``names`` and ``relations`` are read (set by the cache)."""
 
 
-def single_cluster_members(G: nx.MultiDiGraph, at_least: int = FOLD_AT) -> dict:
-    """``{organisation: [member, ...]}`` for the cluster organisations with at least `at_least`
-    imported companies whose only relations are one ``MEMBER_OF`` to it and ``LOCATED_IN``
-    ones (to a municipality or a place, not to a region itself: ``overlap_evidence`` cites
-    such a member's relation for the region); members in the order of the organisation's
-    relations.
+def foldable_members(G: nx.MultiDiGraph, at_least: int = FOLD_AT) -> dict:
+    """``{member: (organisation, ...)}`` for the imported companies whose only relations are
+    one ``MEMBER_OF`` to each of some cluster organisations, each of which has at least
+    `at_least` such members, and ``LOCATED_IN`` ones (to a municipality or a place, not to
+    a region itself: ``overlap_evidence`` cites such a member's relation for the region).
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_nodes_from(["a", "b"], kind="cluster_organisation")
     >>> G.add_nodes_from(["f1", "f2", "f3"], kind="company", imported=True)
     >>> _ = G.add_edges_from([("f1", "a"), ("f2", "a"), ("f3", "a"), ("f3", "b")], type="MEMBER_OF")
-    >>> single_cluster_members(G, at_least=2)
-    {'a': ['f1', 'f2']}
+    >>> foldable_members(G, at_least=1), foldable_members(G, at_least=2)
+    ({'f1': ('a',), 'f2': ('a',), 'f3': ('a', 'b')}, {'f1': ('a',), 'f2': ('a',)})
     """
-    out = {}
+    found: dict = {}
+    count: dict = {}
     for c, kind in G.nodes(data="kind"):
         if kind not in CLUSTER_KINDS:
             continue
-        alone = [u for u in G.pred[c] if _alone(G, u, c)]
-        if alone and len(alone) >= at_least:
-            out[c] = alone
-    return out
+        for u in G.pred[c]:
+            if u not in found:
+                found[u] = _organisations(G, u)
+            if found[u]:
+                count[c] = count.get(c, 0) + 1
+    return {u: orgs for u, orgs in found.items() if orgs and all(count[c] >= at_least for c in orgs)}
 
 
-def _alone(G: nx.MultiDiGraph, u, c) -> bool:
+def _organisations(G: nx.MultiDiGraph, u) -> tuple | None:
+    """The organisations u is a member of, if that and where it lies is all the graph says of it."""
     d = G.nodes[u]
     if d.get("kind") != "company" or not d.get("imported") or G.pred[u]:
-        return False
-    memberships = 0
+        return None
+    orgs = []
     for v, keys in G.succ[u].items():
+        to_cluster = G.nodes[v].get("kind") in CLUSTER_KINDS
         for e in keys.values():
-            if e.get("type") == "MEMBER_OF" and v == c:
-                memberships += 1
-            elif e.get("type") != "LOCATED_IN" or G.nodes[v].get("kind") in CLUSTER_KINDS or G.nodes[v].get("subtype") == "region":
-                return False  # located in a region itself: its relations are evidence of the organisation's regions
-    return memberships == 1
+            if e.get("type") == "MEMBER_OF" and to_cluster:
+                orgs.append(v)
+            elif e.get("type") != "LOCATED_IN" or to_cluster or G.nodes[v].get("subtype") == "region":
+                return None  # located in a region itself: its relations are evidence of the organisation's regions
+    return tuple(orgs) if orgs and len(set(orgs)) == len(orgs) else None  # listed twice by one organisation: two relations
 
 
 def fold_members(G: nx.MultiDiGraph, at_least: int = FOLD_AT) -> int:
-    """Fold the members :func:`single_cluster_members` finds into ``G.graph["folded"]``, in place; return how many.
+    """Fold the members :func:`foldable_members` finds into ``G.graph["folded"]``, in place; return how many.
 
-    ``G.graph["folded"]`` is ``{"members": {organisation: [id, ...]}, "names": {organisation:
-    [name, ...]}, "degree": {node: relations with folded members}}``: two flat lists per
-    organisation (a million members are two million strings, not a million lists too).
+    Per organisation two flat lists, ids and names (a million members are two million
+    strings, not a million lists too); see the module's description for the rest.
     """
-    found = single_cluster_members(G, at_least)
+    found = foldable_members(G, at_least)
     if not found:
         return 0
+    members: dict = {}
+    for c, kind in G.nodes(data="kind"):
+        if kind in CLUSTER_KINDS:
+            mine = [u for u in G.pred[c] if u in found]
+            if mine:
+                members[c] = mine
     degree: dict = {}
-    for alone in found.values():
-        for u in alone:
-            for v, keys in G.succ[u].items():
-                degree[v] = degree.get(v, 0) + len(keys)
-    names = {c: [G.nodes[u].get("name", u) for u in alone] for c, alone in found.items()}
-    G.graph["folded"] = {"members": found, "names": names, "degree": degree}
-    G.remove_nodes_from(u for alone in found.values() for u in alone)
-    return sum(map(len, found.values()))
+    for u in found:
+        for v, keys in G.succ[u].items():
+            degree[v] = degree.get(v, 0) + len(keys)
+    names = {c: [G.nodes[u].get("name", u) for u in mine] for c, mine in members.items()}
+    shared = {u: list(orgs) for u, orgs in found.items() if len(orgs) > 1}
+    relations = {
+        u: [G.nodes[u].get("name", u), [[v, k, d] for v, keys in G.succ[u].items() for k, d in keys.items() if d.get("type") == "MEMBER_OF"]]
+        for u in shared
+    }
+    G.graph["folded"] = {"members": members, "shared": shared, "degree": degree, "names": names, "relations": relations}
+    G.remove_nodes_from(found)
+    return len(found)
+
+
+def _folded(G: nx.Graph) -> dict:
+    return G.graph.get("folded", {})
+
+
+def _loaded(G: nx.Graph) -> dict:
+    """``G.graph["folded"]`` with its names and relations, read from the cache on first use."""
+    folded = _folded(G)
+    if folded and not {"names", "relations"} <= folded.keys():
+        for k, v in LOADERS[folded["file"]]().items():
+            folded.setdefault(k, v)  # a what-if merge's copy has names of its own
+    return folded
 
 
 def folded_members(G: nx.Graph, n) -> list:
     """The ids of the members folded into organisation n (empty if none, or G is not folded)."""
-    return G.graph.get("folded", {}).get("members", {}).get(n, [])
+    return _folded(G).get("members", {}).get(n, [])
 
 
 def folded_names(G: nx.Graph, n) -> list:
     """The names of the members folded into organisation n, in the order of :func:`folded_members`."""
-    return G.graph.get("folded", {}).get("names", {}).get(n, [])
+    if n not in _folded(G).get("members", {}):
+        return []
+    return _loaded(G)["names"][n]
+
+
+def folded_relations(G: nx.Graph, u) -> tuple[str, list] | None:
+    """A folded member of several organisations: its name and its ``MEMBER_OF`` relations ``[v, key, attrs]``
+    (v the organisation it is a member of now, after any what-if merge); None for any other u."""
+    if u not in _folded(G).get("shared", {}):
+        return None
+    name, relations = _loaded(G)["relations"][u]
+    moved = _folded(G).get("moved", {})
+    return name, [[moved.get(v, v), k, d] for v, k, d in relations]
+
+
+def folded_count(G: nx.Graph) -> int:
+    """How many members are folded into G (each once, however many organisations it is a member of)."""
+    folded = _folded(G)
+    return sum(map(len, folded.get("members", {}).values())) - sum(len(set(orgs)) - 1 for orgs in folded.get("shared", {}).values())
 
 
 def folded_degree(G: nx.Graph, n) -> int:
     """n's degree counting the relations of the members folded away: its degree in the unfolded graph."""
-    return G.degree(n) + G.graph.get("folded", {}).get("degree", {}).get(n, 0)
+    return G.degree(n) + _folded(G).get("degree", {}).get(n, 0)
 
 
 def hidden_members(G: nx.MultiDiGraph) -> tuple[set, int]:
-    """What a figure leaves out: the nodes of G that are members of one organisation alone
-    (none in a folded graph, which keeps them as lists) and how many such members G has in all."""
+    """What a figure leaves out: the nodes of G that are only members (none in a folded graph,
+    which keeps them as lists) and how many such members G has in all."""
     if "folded" in G.graph:
-        return set(), sum(len(alone) for alone in G.graph["folded"]["members"].values())
-    hidden = {u for alone in single_cluster_members(G).values() for u in alone}
+        return set(), folded_count(G)
+    hidden = set(foldable_members(G))
     return hidden, len(hidden)

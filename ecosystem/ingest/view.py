@@ -38,12 +38,13 @@ import networkx as nx
 from ecosystem import files
 from ecosystem.evidence import CLUSTER_KINDS, ORGANISATION_KINDS, load_seeds
 from ecosystem.graph import build_graph, fold_members, folded_degree, graph_stats, name_index
+from ecosystem.graph.folded import LOADERS
 from ecosystem.ingest.dataset import bulk
 from ecosystem.ingest.store import add_imports, ecosystem_home, list_imports
 
 __all__ = ["analysis_graph", "cut_for_analysis", "find_complete", "CACHE_FORMAT", "RADIUS"]
 
-CACHE_FORMAT = 3  # 2: attributes packed by shape (_pack); 3: members of one organisation folded (graph.fold_members)
+CACHE_FORMAT = 4  # 2: attributes packed by shape (_pack); 3: members of one organisation folded (graph.fold_members); 4: of several too, names apart
 RADIUS = 2  # relations from a cluster organisation that the analyses read
 SHOW_DEGREE = 1000  # a seed entity with at most this many relations keeps all its neighbours
 KEEP_CACHES = 8  # the most recently used cache files kept; older ones are removed
@@ -149,9 +150,18 @@ def analysis_graph(
     key = _key(seeds, entries, as_of, countries)
     path = folder / f"analysis-{key[:24]}.json"
     G = _read(path, key)
-    if G is not None:
-        return G
-    say = progress or (lambda line: None)
+    if G is None:
+        G, _ = _build(seeds, as_of, home, countries, folder, key, progress or (lambda line: None))
+    elif "folded" in G.graph:  # their names and relations, read when first asked for; rebuilt if lost
+        side = G.graph["folded"]["file"] = str(_side_path(path))
+        LOADERS[side] = lambda: _read_side(Path(side), key) or _build(seeds, as_of, home, countries, folder, key, lambda line: None)[1]
+    return G
+
+
+def _build(seeds, as_of, home, countries, folder: Path, key: str, say) -> tuple[nx.MultiDiGraph, dict]:
+    """Build the analysis graph and cache it; return it (as read back from the cache) and
+    the folded members' names and relations (kept in a file of their own)."""
+    entries = list_imports(home)
     say(f"building the graph with {len(entries)} import(s); done once, then cached")
     G = build_graph(seeds, as_of=as_of)
     seed_nodes = list(G)
@@ -163,11 +173,11 @@ def analysis_graph(
     # does), so that `show` answers for them from the cache.
     near = {m for n in seed_nodes if G.degree(n) <= SHOW_DEGREE for m in (*G.successors(n), *G.predecessors(n))}
     # Folded before the cut, which then copies only what is left: a folded member and
-    # all its relations lie within RADIUS of its organisation, so the cut would have kept
-    # them and folding after it gives the same graph.
+    # all its relations lie within RADIUS of its organisations, so the cut would have
+    # kept them and folding after it gives the same graph.
     folded = fold_members(G)
     if folded:
-        say(f"kept {folded:,} members of one cluster organisation each as lists, not nodes")
+        say(f"kept {folded:,} members (with no other relation) as lists, not nodes")
     say(f"cutting {G.number_of_nodes():,} nodes to what the analyses read")
     H = cut_for_analysis(G, keep=[*seed_nodes, *near, *_placed(G)], stats=stats)
     names = folder / f"names-{key[:24]}.json"
@@ -177,11 +187,41 @@ def analysis_graph(
         folder.mkdir(parents=True, exist_ok=True)
         files.write_atomically(names, json.dumps({"key": key, "names": index}, ensure_ascii=False).encode("utf-8"))
     del index
-    cached = _write(folder, path, key, H)
+    side = {k: H.graph["folded"].pop(k) for k in ("names", "relations")} if "folded" in H.graph else {}
+    path = folder / f"analysis-{key[:24]}.json"
+    cached = _write(folder, path, key, H, side)
     if cached is None:
-        return H
+        H.graph.get("folded", {}).update(side)
+        return H, side
     say(f"cached {H.number_of_nodes():,} nodes in {path}")
-    return cached
+    cached.graph.get("folded", {}).update(side)
+    return cached, side
+
+
+def _side_path(path: Path) -> Path:
+    return path.with_name(path.name.replace("analysis-", "folded-", 1))
+
+
+def _read_side(path: Path, key: str) -> dict | None:
+    """The folded members' names and relations a side file holds, or None if it is not exactly what `key` names."""
+    try:
+        return _side_from_json(path.read_bytes(), key)
+    except OSError:
+        return None
+
+
+def _side_from_json(text: bytes | str, key: str) -> dict | None:
+    try:
+        with bulk():
+            data = json.loads(text)
+            if data["format"] != CACHE_FORMAT or data["key"] != key:
+                return None
+            relations: dict = {u: [name, []] for u, name in data["shared"].items()}
+            for u, v, k, d in _unpack(data["relations"], 3):
+                relations[u][1].append([v, k, d])
+            return {"names": data["names"], "relations": relations}
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None
 
 
 def find_complete(G: nx.MultiDiGraph, name: str):
@@ -366,8 +406,9 @@ def _read(path: Path, key: str) -> nx.MultiDiGraph | None:
     return G
 
 
-def _write(folder: Path, path: Path, key: str, G: nx.MultiDiGraph) -> nx.MultiDiGraph | None:
-    """Cache G and return the graph read back from what was cached, so a cold run and a warm one see the same.
+def _write(folder: Path, path: Path, key: str, G: nx.MultiDiGraph, side: dict) -> nx.MultiDiGraph | None:
+    """Cache G, and `side` (the folded members' names and relations) in a file of its own;
+    return the graph read back from what was cached, so a cold run and a warm one see the same.
 
     None if G holds a value JSON cannot keep exactly (then nothing is cached). A store
     that cannot be written to only costs the next command the time to build.
@@ -381,20 +422,33 @@ def _write(folder: Path, path: Path, key: str, G: nx.MultiDiGraph) -> nx.MultiDi
     }
     try:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        side_text = json.dumps(_side_data(side, key), ensure_ascii=False, separators=(",", ":"), allow_nan=False) if side else ""
     except (TypeError, ValueError):
         return None
     back = _from_json(text, key)
     same = back is not None and back.graph == G.graph and all(back.nodes[n] == d for n, d in G.nodes(data=True))
     same = same and all(back.edges[u, v, k] == d for u, v, k, d in G.edges(keys=True, data=True))
+    same = same and (not side or _side_from_json(side_text, key) == side)
     if not same or any(list(back.pred[n]) != list(G.pred[n]) or list(back.succ[n]) != list(G.succ[n]) for n in G):
         return None  # a tuple would come back a list, or an order would change: build each time rather than cache it changed
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        if side:  # first: a graph file is never there without its side file
+            files.write_atomically(_side_path(path), side_text.encode("utf-8"))
         files.write_atomically(path, text.encode("utf-8"))
         stale = sorted(folder.glob("analysis-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_CACHES:]
         for old in stale:
             old.unlink(missing_ok=True)
-            (folder / old.name.replace("analysis-", "names-", 1)).unlink(missing_ok=True)
+            for kind in ("names-", "folded-"):
+                (folder / old.name.replace("analysis-", kind, 1)).unlink(missing_ok=True)
     except OSError:
         pass
+    if "folded" in back.graph:
+        back.graph["folded"]["file"] = str(_side_path(path))
     return back
+
+
+def _side_data(side: dict, key: str) -> dict:
+    rows = [(u, v, k, d) for u, (_, relations) in side["relations"].items() for v, k, d in relations]
+    shared = {u: name for u, (name, _) in side["relations"].items()}
+    return {"format": CACHE_FORMAT, "key": key, "names": side["names"], "shared": shared, "relations": _pack(rows, 3)}

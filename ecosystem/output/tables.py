@@ -231,7 +231,8 @@ def explain_pair(G, a, b, pair: dict | None, evidence: dict) -> str:
             out.append(f"  {item['name']}")
             for q in item["quotes"]:
                 where = f"({q['source']})" if q.get("source") else f"[{q['doc']}] \"{q['quote']}\""
-                out.append(f"    {name(q['start'])} {q['type']} {name(q['end'])} {where}")
+                ends = [name(n) if n in G else item["name"] for n in (q["start"], q["end"])]  # a member folded away is the item
+                out.append(f"    {ends[0]} {q['type']} {ends[1]} {where}")
         if s["shared"] > len(evidence.get(signal, [])):
             out.append(f"  ... and {s['shared'] - len(evidence[signal])} more")
     return "\n".join(out) + "\n"

@@ -52,9 +52,9 @@ def map(
     a dark edge; regional hubs of the consolidation proposals are ringed. Cluster
     organisations the documents give no place are listed in a box. Labels go where they
     overlap nothing: first the cluster organisations', then those of at most
-    ``MAP_LABELS`` (300) other organisations, the most connected first. The members of
-    one cluster organisation alone, where it has ``FOLD_AT`` or more of them (a large
-    membership list), are counted in the title, not drawn, as in the report's network
+    ``MAP_LABELS`` (300) other organisations, the most connected first. The members with
+    no other relation, where each of their organisations has ``FOLD_AT`` or more of them
+    (a large membership list), are counted in the title, not drawn, as in the report's network
     (the analysis graph keeps them as lists: :mod:`ecosystem.graph.folded`).
 
     Parameters
@@ -157,7 +157,7 @@ def map(
     n_orgs = len(orgs)
     if "stats" in G.graph:  # an analysis graph: count as in the whole graph, of which it holds a part
         n_orgs = sum(G.graph["stats"]["nodes_by_kind"].get(k, 0) for k in kinds) - (n_hidden if "company" in kinds else 0)
-    aside = f"\n({n_hidden:,} members of one cluster organisation alone are not drawn)" if n_hidden else ""
+    aside = f"\n({n_hidden:,} members with no other relation are not drawn)" if n_hidden else ""
     ax.set_title(title or f"Organisations in Denmark{as_of_suffix(G)}: {n_placed} of {n_orgs} placed{aside}", fontsize=13)
     regional = sum(1 for n in pos if where[n]["precision"] == "region")
     if regional:

@@ -13,7 +13,7 @@ import networkx as nx
 
 from ecosystem.analysis import SIGNALS
 from ecosystem.evidence import ATTRIBUTES, CLUSTER_KINDS
-from ecosystem.graph import folded_degree, graph_stats, hidden_members
+from ecosystem.graph import folded_count, folded_degree, folded_relations, graph_stats, hidden_members
 from ecosystem.output.plots import KIND_STYLE
 from ecosystem.output.tables import hub_regions_text
 
@@ -48,13 +48,13 @@ def needs_whole_graph(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> bool:
     Only a small store (at most `max_nodes` nodes to draw, at most ten times as many in
     all) needs it, so the whole graph is quick to build; a larger one shows the cluster
     organisations and their neighbours, which the analysis graph holds. A store of many
-    more nodes, nearly all of them members of one organisation alone (folded), is not
+    more nodes, nearly all of them members and nothing else (folded), is not
     rebuilt: its network shows the analysis graph's nodes, and its note counts them
     against the whole graph's.
     """
     if "stats" not in G.graph:
         return False
-    n_folded = sum(map(len, G.graph.get("folded", {}).get("members", {}).values()))  # not hidden_members: that searches an unfolded G
+    n_folded = folded_count(G)  # not hidden_members: that searches an unfolded G
     total = G.graph["stats"]["nodes"]
     return total <= 10 * max_nodes and total - n_folded <= max_nodes and G.number_of_nodes() + n_folded < total
 
@@ -64,14 +64,14 @@ def _focus(G: nx.MultiDiGraph, max_nodes: int) -> tuple[list, str]:
 
     All of them up to ``max_nodes``; else the cluster organisations and innovation networks
     and their neighbours, those linked to the most of them first (then degree, id). The
-    members of one cluster organisation alone, where it has ``FOLD_AT`` or more of them,
-    are counted, never drawn (the analysis graph keeps them as lists:
+    members with no other relation, where each of their organisations has ``FOLD_AT`` or
+    more of them, are counted, never drawn (the analysis graph keeps them as lists:
     :mod:`ecosystem.graph.folded`).
     """
     hidden, n_hidden = hidden_members(G)
     # the whole graph's count: the analysis graph carries it, cut to what the analyses read
     total = G.graph["stats"]["nodes"] if "stats" in G.graph else G.number_of_nodes() + (n_hidden if not hidden else 0)
-    aside = f"; {n_hidden:,} members of one cluster organisation alone are counted, not drawn" if n_hidden else ""
+    aside = f"; {n_hidden:,} members with no other relation are counted, not drawn" if n_hidden else ""
     if total - n_hidden <= max_nodes:
         nodes = [n for n in G if n not in hidden]
         return nodes, f"showing {len(nodes):,} of {total:,} nodes{aside}" if n_hidden else ""
@@ -169,7 +169,10 @@ def overlap_rows(G: nx.MultiDiGraph, pairs: Sequence[Mapping], top: int = 20) ->
 
 
 def _name(G: nx.MultiDiGraph, n) -> str:
-    return G.nodes[n]["name"] if n in G else str(n)
+    if n in G:
+        return G.nodes[n]["name"]
+    folded = folded_relations(G, n)  # a member of several organisations, folded away
+    return folded[0] if folded else str(n)
 
 
 def proposals(G: nx.MultiDiGraph, result: Mapping) -> dict:
