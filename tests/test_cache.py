@@ -375,3 +375,21 @@ def test_a_report_rebuilds_the_whole_graph_only_for_a_small_store():
     G.graph["folded"]["members"]["a"] = list(range(20000))  # too large to rebuild for the report
     G.graph["stats"] = {"nodes": 20500}
     assert needs_whole_graph(G, max_nodes=1000) is False
+
+
+def test_members_folded_as_the_imports_are_merged_are_those_fold_members_folds_from_the_whole_graph(members_home):
+    from ecosystem.graph import name_index
+    from ecosystem.ingest.store import add_imports
+    from ecosystem.ingest.view import _whole_stats
+
+    whole = graph_with_imports(home=members_home)
+    stats, index = graph_stats(whole), name_index(whole)
+    assert fold_members(whole) == N_FOLDED
+    G = build_graph()
+    merged = add_imports(G, members_home, fold_at=FOLD_AT)
+    assert len(merged["folded"]) == N_FOLDED and G.graph["folded"] == whole.graph["folded"]
+    assert list(G.nodes(data=True)) == list(whole.nodes(data=True))
+    assert list(G.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))
+    assert all(list(G.pred[n]) == list(whole.pred[n]) for n in G)
+    assert _whole_stats(graph_stats(G), merged["folded"], merged["folded_types"]) == stats
+    assert name_index(G, more=merged["folded"]) == index

@@ -57,31 +57,33 @@ def foldable_members(G: nx.MultiDiGraph, at_least: int = FOLD_AT) -> dict:
     >>> foldable_members(G, at_least=1), foldable_members(G, at_least=2)
     ({'f1': ('a',), 'f2': ('a',), 'f3': ('a', 'b')}, {'f1': ('a',), 'f2': ('a',)})
     """
+    node, pred = G._node, G._pred  # the adjacency dicts themselves: a million members, each looked at once
     found: dict = {}
     count: dict = {}
-    for c, kind in G.nodes(data="kind"):
-        if kind not in CLUSTER_KINDS:
+    for c, d in node.items():
+        if d.get("kind") not in CLUSTER_KINDS:
             continue
-        for u in G.pred[c]:
-            if u not in found:
-                found[u] = _organisations(G, u)
-            if found[u]:
+        for u in pred[c]:
+            orgs = found[u] if u in found else found.setdefault(u, _organisations(G, u))
+            if orgs:
                 count[c] = count.get(c, 0) + 1
     return {u: orgs for u, orgs in found.items() if orgs and all(count[c] >= at_least for c in orgs)}
 
 
 def _organisations(G: nx.MultiDiGraph, u) -> tuple | None:
     """The organisations u is a member of, if that and where it lies is all the graph says of it."""
-    d = G.nodes[u]
-    if d.get("kind") != "company" or not d.get("imported") or G.pred[u]:
+    node = G._node
+    d = node[u]
+    if d.get("kind") != "company" or not d.get("imported") or G._pred[u]:
         return None
     orgs = []
-    for v, keys in G.succ[u].items():
-        to_cluster = G.nodes[v].get("kind") in CLUSTER_KINDS
+    for v, keys in G._succ[u].items():
+        to = node[v]
+        to_cluster = to.get("kind") in CLUSTER_KINDS
         for e in keys.values():
             if e.get("type") == "MEMBER_OF" and to_cluster:
                 orgs.append(v)
-            elif e.get("type") != "LOCATED_IN" or to_cluster or G.nodes[v].get("subtype") == "region":
+            elif e.get("type") != "LOCATED_IN" or to_cluster or to.get("subtype") == "region":
                 return None  # located in a region itself: its relations are evidence of the organisation's regions
     return tuple(orgs) if orgs and len(set(orgs)) == len(orgs) else None  # listed twice by one organisation: two relations
 
@@ -95,24 +97,26 @@ def fold_members(G: nx.MultiDiGraph, at_least: int = FOLD_AT) -> int:
     found = foldable_members(G, at_least)
     if not found:
         return 0
+    node, succ, pred = G._node, G._succ, G._pred
     members: dict = {}
-    for c, kind in G.nodes(data="kind"):
-        if kind in CLUSTER_KINDS:
-            mine = [u for u in G.pred[c] if u in found]
+    for c, d in node.items():
+        if d.get("kind") in CLUSTER_KINDS:
+            mine = [u for u in pred[c] if u in found]
             if mine:
                 members[c] = mine
     degree: dict = {}
     for u in found:
-        for v, keys in G.succ[u].items():
+        for v, keys in succ[u].items():
             degree[v] = degree.get(v, 0) + len(keys)
-    names = {c: [G.nodes[u].get("name", u) for u in mine] for c, mine in members.items()}
+    names = {c: [node[u].get("name", u) for u in mine] for c, mine in members.items()}
     shared = {u: list(orgs) for u, orgs in found.items() if len(orgs) > 1}
-    relations = {
-        u: [G.nodes[u].get("name", u), [[v, k, d] for v, keys in G.succ[u].items() for k, d in keys.items() if d.get("type") == "MEMBER_OF"]]
-        for u in shared
-    }
+    relations = {u: [node[u].get("name", u), [[v, k, d] for v, keys in succ[u].items() for k, d in keys.items() if d.get("type") == "MEMBER_OF"]] for u in shared}
     G.graph["folded"] = {"members": members, "shared": shared, "degree": degree, "names": names, "relations": relations}
-    G.remove_nodes_from(found)
+    for u in found:  # as G.remove_nodes_from would, knowing that a member has no predecessor
+        for v in succ[u]:
+            del pred[v][u]
+        del node[u], succ[u], pred[u]
+    getattr(G, "__networkx_cache__", {}).clear()
     return len(found)
 
 

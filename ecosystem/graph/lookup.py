@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import itertools
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -20,10 +22,11 @@ def successors(G: nx.Graph) -> dict[str, str]:
     return {old: n for n, former in G.nodes(data="former") for old in former or ()}
 
 
-def name_index(G: nx.Graph) -> dict[str, str]:
-    """Map every casefolded id, name and alias to its node id (and the ids folded into it)."""
+def name_index(G: nx.Graph, more: Iterable[tuple] = ()) -> dict[str, str]:
+    """Map every casefolded id, name and alias to its node id (and the ids folded into it);
+    `more` adds nodes ``(id, attrs)`` that G does not hold (members folded away)."""
     index: dict[str, str] = {}
-    for n, d in sorted(G.nodes(data=True)):
+    for n, d in sorted(itertools.chain(G.nodes(data=True), more), key=lambda x: x[0]):
         for name in (n, d.get("name", ""), *d.get("aliases", ()), *(d.get("former") or ())):
             index.setdefault(" ".join(str(name).split()).casefold(), n)
     return index

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from ecosystem.errors import EcosystemError
-from ecosystem.evidence import ATTRIBUTES, kind_labels
+from ecosystem.evidence import ATTRIBUTES, CLUSTER_KINDS, kind_labels
 from ecosystem.graph import successors
 from ecosystem.ingest.dataset import EDGE_FIELDS, Dataset
 from ecosystem.ingest.resolution import normalise_name
@@ -43,11 +43,17 @@ def _node_attrs(ds: Dataset, node: dict, first_year) -> dict:
 
 
 
-def merge_datasets(G: nx.MultiDiGraph, datasets: list[Dataset], *, as_of: int | None = None, countries: Iterable[str] | None = None) -> dict:
+def merge_datasets(
+    G: nx.MultiDiGraph, datasets: list[Dataset], *, as_of: int | None = None, countries: Iterable[str] | None = None, fold_at: int | None = None
+) -> dict:
     """Merge stored datasets (with their ``links``) into G, in place; return the counts.
 
     See :func:`~ecosystem.ingest.store.add_imports` for the parameters, the counts
-    returned and how nodes merge; `as_of` defaults to ``G.graph["as_of"]``.
+    returned and how nodes merge; `as_of` defaults to ``G.graph["as_of"]``. With
+    `fold_at`, the members :func:`ecosystem.graph.fold_members` would fold out of the
+    merged graph (``at_least=fold_at``) never become nodes: G is the graph it would leave,
+    and the counts hold ``folded``, the members folded away (``[(id, attrs), ...]``) and
+    ``folded_types``, their relations by type (``{type: count}``).
 
     Examples
     --------
@@ -113,6 +119,8 @@ def merge_datasets(G: nx.MultiDiGraph, datasets: list[Dataset], *, as_of: int | 
         elif not d.get("ref"):
             G.add_node(target, **_node_attrs(ds, d, first_year))
             summary["nodes_added"] += 1
+    held, members, relations = _foldable(G, selected, mapping, fold_at) if fold_at is not None else ({}, {}, {})
+    kept = {u: {} for u, orgs in held.items() if len(orgs) > 1}  # a member of several: its MEMBER_OF relations, cited as evidence
     added: set[tuple] = set()
     for ds, edges in selected:
         for start, type_, end, role, year, amount, amount_unit, file, row, method in edges:
@@ -121,28 +129,107 @@ def merge_datasets(G: nx.MultiDiGraph, datasets: list[Dataset], *, as_of: int | 
                 continue
             # Readable and unique per pair: where the fact is; structure (row None) once.
             key = f"{ds.name}:{file}:{row}:{type_}" if row is not None else f"import:{type_}"
-            attrs = {
-                "type": type_,
-                "role": role or "",
-                "year": year,
-                "doc": ds.name,
-                "doc_year": year,
-                "quote": "",
-                "dataset": ds.name,
-                "file": file,
-                "row": row,
-                "imported": True,
-            }
-            for k, value in (("amount", amount), ("amount_unit", amount_unit), ("method", method)):
-                if value is not None:
-                    attrs[k] = value
-            G.add_edge(u, v, key=key, **attrs)
             added.add((u, v, key))
+            if u in held:
+                if u in kept and type_ == "MEMBER_OF":
+                    kept[u].setdefault(v, {}).setdefault(key, {}).update(_edge_attrs(ds, type_, role, year, file, row, amount, amount_unit, method))
+                continue
+            G.add_edge(u, v, key=key, **_edge_attrs(ds, type_, role, year, file, row, amount, amount_unit, method))
+    if held:
+        summary.update(_fold(G, held, members, relations, kept))
     summary["edges_added"] = len(added)
     summary["linked"] = len(linked)
     summary["merged"] = len(merged_ids)
     return summary
 
+
+
+def _edge_attrs(ds: Dataset, type_, role, year, file, row, amount, amount_unit, method) -> dict:
+    attrs = {
+        "type": type_,
+        "role": role or "",
+        "year": year,
+        "doc": ds.name,
+        "doc_year": year,
+        "quote": "",
+        "dataset": ds.name,
+        "file": file,
+        "row": row,
+        "imported": True,
+    }
+    for k, value in (("amount", amount), ("amount_unit", amount_unit), ("method", method)):
+        if value is not None:
+            attrs[k] = value
+    return attrs
+
+
+def _foldable(G: nx.MultiDiGraph, selected: list, mapping: dict, at_least: int) -> tuple[dict, dict, dict]:
+    """:func:`ecosystem.graph.foldable_members` of the graph the selected edges would make of G
+    (whose nodes are all added), found from the edges: ``{member: (organisation, ...)}``; also
+    each organisation's such members in the order of its relations, and each member's
+    relations ``{(v, key): type}`` in the order they would be added."""
+    node, succ, pred = G._node, G._succ, G._pred
+    out: dict = {}
+    into: set = set()
+    order: dict = {}
+    for ds, edges in selected:
+        for start, type_, end, _, _, _, _, file, row, _ in edges:
+            u, v = mapping.get(start, start), mapping.get(end, end)
+            if u == v or u not in node or v not in node:
+                continue
+            into.add(v)
+            d = node[u]
+            if d.get("kind") == "company" and d.get("imported") and not succ[u] and not pred[u]:
+                rels = out.setdefault(u, {})
+                pair = (v, f"{ds.name}:{file}:{row}:{type_}" if row is not None else f"import:{type_}")
+                if pair not in rels:
+                    rels[pair] = type_
+                    if type_ == "MEMBER_OF":
+                        order.setdefault(v, []).append(u)
+    orgs_of: dict = {}
+    for u, rels in out.items():
+        if u in into:
+            continue
+        orgs = []
+        for (v, _), type_ in rels.items():
+            to_cluster = node[v].get("kind") in CLUSTER_KINDS
+            if type_ == "MEMBER_OF" and to_cluster:
+                orgs.append(v)
+            elif type_ != "LOCATED_IN" or to_cluster or node[v].get("subtype") == "region":
+                break
+        else:
+            if orgs and len(set(orgs)) == len(orgs):
+                orgs_of[u] = tuple(orgs)
+    count: dict = {}
+    for orgs in orgs_of.values():
+        for c in orgs:
+            count[c] = count.get(c, 0) + 1
+    held = {u: orgs for u, orgs in orgs_of.items() if all(count[c] >= at_least for c in orgs)}
+    members = {c: [u for u in order[c] if u in held] for c in count}
+    return held, {c: mine for c, mine in members.items() if mine}, {u: out[u] for u in held}
+
+
+def _fold(G: nx.MultiDiGraph, held: dict, members: dict, relations: dict, kept: dict) -> dict:
+    """Set ``G.graph["folded"]`` as :func:`ecosystem.graph.fold_members` would have for the held
+    members, and take them out of G (they have no relation in it); return what the counts say of them."""
+    node, succ, pred = G._node, G._succ, G._pred
+    members = {c: members[c] for c in node if c in members}  # organisations in G's order
+    found = dict.fromkeys(u for mine in members.values() for u in mine)  # the order fold_members finds them in
+    degree: dict = {}
+    types: dict = {}
+    for u in found:
+        for (v, _), type_ in relations[u].items():
+            degree[v] = degree.get(v, 0) + 1
+            types[type_] = types.get(type_, 0) + 1
+    names = {c: [node[u].get("name", u) for u in mine] for c, mine in members.items()}
+    shared = {u: list(held[u]) for u in found if u in kept}
+    evidence = {u: [node[u].get("name", u), [[v, k, d] for v, keys in kept[u].items() for k, d in keys.items()]] for u in shared}
+    G.graph["folded"] = {"members": members, "shared": shared, "degree": degree, "names": names, "relations": evidence}
+    folded = [(u, node[u]) for u in found]
+    for u in found:
+        del node[u], succ[u], pred[u]
+    getattr(G, "__networkx_cache__", {}).clear()
+    return {"folded": folded, "folded_types": types}
 
 
 # Where the EU's codes differ from ISO 3166, CORDIS uses the EU's.

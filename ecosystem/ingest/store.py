@@ -253,7 +253,13 @@ def _write_manifest(folder: Path, manifest: dict) -> None:
 
 
 def add_imports(
-    G: nx.MultiDiGraph, home=None, *, names: Iterable[str] | None = None, as_of: int | None = None, countries: Iterable[str] | None = None
+    G: nx.MultiDiGraph,
+    home=None,
+    *,
+    names: Iterable[str] | None = None,
+    as_of: int | None = None,
+    countries: Iterable[str] | None = None,
+    fold_at: int | None = None,
 ) -> dict:
     """Merge the stored imports into a graph built from the seeds, in place.
 
@@ -271,13 +277,17 @@ def add_imports(
     countries : iterable of str, optional
         Keep only projects with a participant from these countries (e.g. ``["DK"]``),
         with all their participants; by default every project.
+    fold_at : int, optional
+        Keep the members :func:`ecosystem.graph.fold_members` would fold (``at_least=fold_at``)
+        as lists from the start, never as nodes (see :func:`merge_datasets`).
 
     Returns
     -------
     dict
         ``imports`` (names), ``nodes_added``, ``edges_added``, ``linked`` (imported
         organisations and municipalities merged into seed entities), ``merged`` (name-only
-        organisations merged into an imported organisation with a CVR or PIC).
+        organisations merged into an imported organisation with a CVR or PIC); with
+        members folded, ``folded`` and ``folded_types`` (:func:`merge_datasets`).
         ``G.graph["imports"]`` gets each merged import's name and organisation count.
 
     Notes
@@ -297,7 +307,7 @@ def add_imports(
             raise UnknownImport(f"no import named {', '.join(map(repr, missing))} (see `ecosystem import --list`)")
         entries = [e for e in entries if e["name"] in wanted]
     with bulk():
-        summary = merge_datasets(G, [load_import(e["name"], home) for e in entries], as_of=as_of, countries=countries)
+        summary = merge_datasets(G, [load_import(e["name"], home) for e in entries], as_of=as_of, countries=countries, fold_at=fold_at)
     G.graph["imports"] = {e["name"]: e["organisations"] for e in entries}
     return summary
 

@@ -37,7 +37,7 @@ import networkx as nx
 
 from ecosystem import files
 from ecosystem.evidence import CLUSTER_KINDS, ORGANISATION_KINDS, load_seeds
-from ecosystem.graph import build_graph, fold_members, folded_degree, graph_stats, name_index
+from ecosystem.graph import FOLD_AT, build_graph, folded_degree, graph_stats, name_index
 from ecosystem.graph.folded import LOADERS
 from ecosystem.ingest.dataset import bulk
 from ecosystem.ingest.store import add_imports, ecosystem_home, list_imports
@@ -165,19 +165,21 @@ def _build(seeds, as_of, home, countries, folder: Path, key: str, say) -> tuple[
     say(f"building the graph with {len(entries)} import(s); done once, then cached")
     G = build_graph(seeds, as_of=as_of)
     seed_nodes = list(G)
-    add_imports(G, home, as_of=as_of, countries=countries)
+    # Members of cluster organisations and nothing else never become nodes: they are
+    # folded as the imports are merged (the graph is the one fold_members would leave of
+    # the whole merged graph), which spares most of the time and memory of a large list.
+    merged = add_imports(G, home, as_of=as_of, countries=countries, fold_at=FOLD_AT)
+    folded = merged.get("folded", [])
+    if folded:
+        G.graph["folded"] = G.graph.pop("folded")  # after "imports", as fold_members would have set it
+        say(f"kept {len(folded):,} members (with no other relation) as lists, not nodes")
     # What `find_complete` needs to answer for the whole graph (its names, below its
-    # degrees) and the whole graph's counts, taken before members are folded out of it.
-    stats, index = graph_stats(G), name_index(G)
+    # degrees) and the whole graph's counts.
+    stats, index = _whole_stats(graph_stats(G), folded, merged.get("folded_types", {})), name_index(G, more=folded)
+    del folded, merged
     # Seed entities keep their neighbours too (unless they have thousands, as a region
     # does), so that `show` answers for them from the cache.
-    near = {m for n in seed_nodes if G.degree(n) <= SHOW_DEGREE for m in (*G.successors(n), *G.predecessors(n))}
-    # Folded before the cut, which then copies only what is left: a folded member and
-    # all its relations lie within RADIUS of its organisations, so the cut would have
-    # kept them and folding after it gives the same graph.
-    folded = fold_members(G)
-    if folded:
-        say(f"kept {folded:,} members (with no other relation) as lists, not nodes")
+    near = {m for n in seed_nodes if folded_degree(G, n) <= SHOW_DEGREE for m in (*G.successors(n), *G.predecessors(n))}
     say(f"cutting {G.number_of_nodes():,} nodes to what the analyses read")
     H = cut_for_analysis(G, keep=[*seed_nodes, *near, *_placed(G)], stats=stats)
     names = folder / f"names-{key[:24]}.json"
@@ -196,6 +198,24 @@ def _build(seeds, as_of, home, countries, folder: Path, key: str, say) -> tuple[
     say(f"cached {H.number_of_nodes():,} nodes in {path}")
     cached.graph.get("folded", {}).update(side)
     return cached, side
+
+
+def _whole_stats(stats: dict, folded: list, types: dict) -> dict:
+    """:func:`ecosystem.graph.graph_stats` of the whole graph, from that of G and what was folded out of it."""
+    if not folded:
+        return stats
+    kinds, by_type = dict(stats["nodes_by_kind"]), dict(stats["relationships_by_type"])
+    for _, d in folded:
+        kinds[d.get("kind")] = kinds.get(d.get("kind"), 0) + 1
+    for t, n in types.items():
+        by_type[t] = by_type.get(t, 0) + n
+    return {
+        **stats,
+        "nodes": stats["nodes"] + len(folded),
+        "relationships": stats["relationships"] + sum(types.values()),
+        "nodes_by_kind": dict(sorted(kinds.items())),
+        "relationships_by_type": dict(sorted(by_type.items())),
+    }
 
 
 def _side_path(path: Path) -> Path:
