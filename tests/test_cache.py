@@ -239,11 +239,12 @@ N_FOLDED = 2 * FOLD_AT + 130  # the members of one organisation alone, and of tw
 
 
 def test_members_with_no_other_relation_are_folded_and_every_command_answers_as_the_whole_graph(members_home):
-    G = analysis_graph(home=members_home)
-    folded = G.graph["folded"]["members"]
-    assert list(folded) == ["danish-food-cluster", "welfare-tech"] and folded_count(G) == N_FOLDED
-    assert len(folded["danish-food-cluster"]) == FOLD_AT + 130 and len(folded["welfare-tech"]) == FOLD_AT + 30
-    assert all(u not in G for u in folded["danish-food-cluster"]) and len(G.graph["folded"]["shared"]) == 30
+    analysis_graph(home=members_home)
+    G = analysis_graph(home=members_home)  # from the cache
+    assert "members" not in G.graph["folded"]  # read when first asked for: a command that only counts never reads them
+    assert G.graph["folded"]["counts"] == {"danish-food-cluster": FOLD_AT + 130, "welfare-tech": FOLD_AT + 30} and folded_count(G) == N_FOLDED
+    assert len(folded_members(G, "danish-food-cluster")) == FOLD_AT + 130 and len(folded_members(G, "welfare-tech")) == FOLD_AT + 30
+    assert all(u not in G for u in folded_members(G, "danish-food-cluster")) and len(G.graph["folded"]["shared"]) == 30
     assert folded_names(G, "danish-food-cluster")[:2] == ["Fødevarefirma 0 ApS", "Fødevarefirma 1 ApS"]
     shared = next(iter(G.graph["folded"]["shared"]))
     name, relations = folded_relations(G, shared)
@@ -260,11 +261,13 @@ def test_members_with_no_other_relation_are_folded_and_every_command_answers_as_
 
 def test_folded_names_and_relations_lost_from_the_cache_are_rebuilt(members_home):
     expected = run(["overlaps", "--explain", "danish-food-cluster", "welfare-tech"], members_home)
-    side = Path(analysis_graph(home=members_home).graph["folded"]["file"])
-    for damage in (lambda: side.write_text("{not json"), side.unlink):
-        damage()
-        assert run(["overlaps", "--explain", "danish-food-cluster", "welfare-tech"], members_home) == expected
-        assert json.loads(side.read_bytes())["shared"]  # written again
+    files = analysis_graph(home=members_home).graph["folded"]["files"]
+    for side in map(Path, sorted({files["members"], files["names"]})):
+        for damage in (lambda: side.write_text("{not json"), side.unlink):
+            damage()
+            assert run(["overlaps", "--explain", "danish-food-cluster", "welfare-tech"], members_home) == expected
+            assert run(["eligibility"], members_home) == run(["eligibility"], members_home, ECOSYSTEM_CACHE="0")
+            assert json.loads(side.read_bytes())["key"]  # written again
 
 
 def test_the_report_draws_no_folded_member_and_its_network_is_the_same_from_either_graph(members_home, tmp_path):
@@ -338,7 +341,7 @@ def test_fold_members_keeps_only_members_with_no_other_relation():
     degree = G.degree("a")
     assert fold_members(G, at_least=2) == 2 and "alone" not in G and "located" not in G
     assert G.graph["folded"] == {
-        "members": {"a": ["alone", "located"]}, "shared": {}, "degree": {"a": 2, "aarhus": 1}, "names": {"a": ["x", "x"]}, "relations": {},
+        "counts": {"a": 2}, "members": {"a": ["alone", "located"]}, "shared": {}, "degree": {"a": 2, "aarhus": 1}, "names": {"a": ["x", "x"]}, "relations": {},
     }
     assert folded_degree(G, "a") == degree and folded_members(G, "b") == folded_names(G, "b") == []
     G = whole.copy()
@@ -365,14 +368,14 @@ def test_a_what_if_merge_counts_a_folded_member_of_both_once():
 def test_a_report_rebuilds_the_whole_graph_only_for_a_small_store():
     G = nx.MultiDiGraph()
     G.add_nodes_from(range(400))
-    G.graph["folded"] = {"members": {"a": list(range(1000))}, "names": {}, "degree": {}}
+    G.graph["folded"] = {"counts": {"a": 1000}, "shared": {}, "degree": {}}
     for total, expected in ((1400, False), (1500, True), (2500, False)):  # all held; some missing; too many to draw
         G.graph["stats"] = {"nodes": total}
         assert needs_whole_graph(G, max_nodes=1000) is expected, total
-    G.graph["folded"]["members"]["a"] = list(range(9000))  # 9,500 to draw of 10,000 at most: rebuilt
+    G.graph["folded"]["counts"]["a"] = 9000  # 9,500 to draw of 10,000 at most: rebuilt
     G.graph["stats"] = {"nodes": 9500}
     assert needs_whole_graph(G, max_nodes=1000) is True
-    G.graph["folded"]["members"]["a"] = list(range(20000))  # too large to rebuild for the report
+    G.graph["folded"]["counts"]["a"] = 20000  # too large to rebuild for the report
     G.graph["stats"] = {"nodes": 20500}
     assert needs_whole_graph(G, max_nodes=1000) is False
 

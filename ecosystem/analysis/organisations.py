@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from ecosystem.analysis.overlap import SignalSets, cluster_organisations
-from ecosystem.graph import folded_members, folded_relations
+from ecosystem.graph import folded_relations, folded_size
 
 __all__ = ["ALL_REGIONS", "LABEL_POINTS", "LEAGUE", "is_national", "labels_of", "leagues", "name_of", "regions_served", "size_of"]
 
@@ -37,7 +37,7 @@ def is_national(G, n) -> bool:
 def size_of(G, n) -> int:
     """Return the stated member count or the number of listed members, whichever is larger."""
     stated = G.nodes[n].get("members") or 0
-    listed = len({u for u, _, t in G.in_edges(n, data="type") if t == "MEMBER_OF"}) + len(folded_members(G, n))
+    listed = len({u for u, _, t in G.in_edges(n, data="type") if t == "MEMBER_OF"}) + folded_size(G, n)
     return max(stated, listed)
 
 

@@ -19,7 +19,7 @@ from scipy import sparse
 from ecosystem.analysis.pairwise import incidence_matrix, pairwise_overlap
 from ecosystem.evidence.schema import CLUSTER_KINDS
 from ecosystem.geo import REGIONS, municipality_by_name, region_by_name
-from ecosystem.graph import folded_members, folded_relations
+from ecosystem.graph import folded_members, folded_relations, folded_size
 
 __all__ = [
     "SIGNALS",
@@ -281,7 +281,7 @@ def _with_folded_columns(G: nx.MultiDiGraph, X: sparse.csr_matrix, rows: list) -
     of their rows, a member of one in its row alone.
     """
     index = {n: i for i, n in enumerate(rows)}
-    own = [len(folded_members(G, n)) for n in rows]
+    own = [folded_size(G, n) for n in rows]
     at, of = [], []
     for column, orgs in enumerate(G.graph.get("folded", {}).get("shared", {}).values()):
         hit = sorted({index[o] for o in orgs if o in index})  # one organisation twice after a what-if merge

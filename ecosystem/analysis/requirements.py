@@ -6,7 +6,7 @@ import networkx as nx
 
 from ecosystem.analysis.organisations import ALL_REGIONS, is_national, labels_of, name_of, regions_served
 from ecosystem.analysis.overlap import SignalSets, dataset_row
-from ecosystem.graph import folded_members
+from ecosystem.graph import folded_distinct, folded_members, folded_size
 
 __all__ = ["CRITICAL_MASS", "critical_mass", "firms_evidenced", "project_source", "requirement_gaps", "tied_firms"]
 
@@ -33,7 +33,7 @@ def requirement_gaps(G: nx.MultiDiGraph, members, anchor=None, *, sets: SignalSe
         for u, v, d in sets.relations(m):
             if d.get("type") in ("MEMBER_OF", "PARTNER_OF", "COLLABORATES_WITH", "HOSTED_BY"):
                 around.add(v if u == m else u)
-    kinds = {G.nodes[n].get("kind") for n in around} | ({"company"} if any(folded_members(G, m) for m in members) else set())
+    kinds = {G.nodes[n].get("kind") for n in around} | ({"company"} if any(folded_size(G, m) for m in members) else set())
     gold = [m for m in members if "ecei-gold" in labels_of(G, m)]
     regions = set().union(*(regions_served(G, m, sets) for m in members))
     national = [m for m in members if is_national(G, m)]
@@ -72,19 +72,26 @@ def firms_evidenced(G: nx.MultiDiGraph, org, *, limit: int = 5) -> dict:
     projects ``{"id", "name", "firms", "source"}``, the most firms first}``; ``source`` is
     the project's document or dataset and row.
     """
-    return _evidenced(*tied_firms(G, org), limit=limit)
+    return _evidenced(G, org, *tied_firms(G, org, folded=False), limit=limit)
 
 
-def _evidenced(listed: set, firms: set, projects: list[dict], *, limit: int = 5) -> dict:
+def _evidenced(G, org, listed: set, firms: set, projects: list[dict], *, limit: int = 5) -> dict:
+    """Counts of the firms tied to org, from those that are nodes of G and those folded into it."""
     projects = sorted({p["id"]: p for p in projects}.values(), key=lambda p: (-p["firms"], str(p["id"])))
-    return {"firms": len(firms), "members": len(listed), "projects": len(projects), "examples": projects[:limit]}
+    n = folded_size(G, org)
+    return {"firms": len(firms) + n, "members": len(listed) + n, "projects": len(projects), "examples": projects[:limit]}
 
 
-def tied_firms(G: nx.MultiDiGraph, org) -> tuple[set, set, list[dict]]:
+def tied_firms(G: nx.MultiDiGraph, org, *, folded: bool = True) -> tuple[set, set, list[dict]]:
     """The companies listed as `org`'s members, those and the companies in its projects,
-    and its projects with a company in them (``{"id", "name", "firms", "source"}``)."""
+    and its projects with a company in them (``{"id", "name", "firms", "source"}``).
+
+    With ``folded=False`` the members folded into org (:mod:`ecosystem.graph.folded`) are
+    left out of both sets: count them with :func:`ecosystem.graph.folded_size` (they are
+    in no project)."""
     listed = {u for u, _, t in G.in_edges(org, data="type") if t == "MEMBER_OF" and G.nodes[u].get("kind") == "company"}
-    listed.update(folded_members(G, org))  # companies all
+    if folded:
+        listed.update(folded_members(G, org))  # companies all
     firms = set(listed)
     projects = []
     for _, p, t in G.out_edges(org, data="type"):
@@ -115,12 +122,12 @@ def critical_mass(G, members) -> dict:
     count and why it may be more.
     """
     stated = {m: G.nodes[m]["members"] for m in members if G.nodes[m].get("members")}
-    tied = {m: tied_firms(G, m) for m in members if m not in stated}
-    tied = {m: t for m, t in tied.items() if t[1]}
-    bounds = {m: _evidenced(*t) for m, t in tied.items()}
+    tied = {m: tied_firms(G, m, folded=False) for m in members if m not in stated}
+    tied = {m: t for m, t in tied.items() if t[1] or folded_size(G, m)}
+    bounds = {m: _evidenced(G, m, *t) for m, t in tied.items()}
     total = sum(stated.values())
     # a firm recorded for several members counts once: the bound is of distinct firms
-    least = total + len(set().union(*(firms for _, firms, _ in tied.values())))
+    least = total + len(set().union(*(firms for _, firms, _ in tied.values()))) + folded_distinct(G, tied)
     figures = {m: {"figure": "stated member count", "value": n} for m, n in sorted(stated.items())}
     for m, b in sorted(bounds.items()):
         projects = f"{b['projects']} project" + ("s" if b["projects"] != 1 else "")

@@ -16,6 +16,7 @@ import networkx as nx
 from ecosystem.analysis.organisations import is_national, name_of
 from ecosystem.analysis.overlap import cluster_organisations
 from ecosystem.analysis.requirements import project_source, tied_firms
+from ecosystem.graph import folded_distinct
 
 __all__ = ["TARGET_STATUSES", "track_targets"]
 
@@ -85,19 +86,21 @@ def _labelled(label: str, others: str | None):
 def _active_firms(G, as_of):
     firms: set = set()
     examples: list[dict] = []
-    for org in sorted(n for n, d in G.nodes(data=True) if d.get("kind") in _CLUSTER_KINDS):
-        _, tied, projects = tied_firms(G, org)
+    orgs = sorted(n for n, d in G.nodes(data=True) if d.get("kind") in _CLUSTER_KINDS)
+    for org in orgs:
+        _, tied, projects = tied_firms(G, org, folded=False)
         firms |= tied
         examples += projects
+    n_firms = len(firms) + folded_distinct(G, orgs)  # the members folded away are counted, not listed
     stated = sorted(((G.nodes[n]["members"], n) for n in G if G.nodes[n].get("kind") in _CLUSTER_KINDS and G.nodes[n].get("members")), key=lambda x: (-x[0], x[1]))
     largest = stated[0] if stated else (0, None)
-    if not firms and not stated:
+    if not n_firms and not stated:
         return None, "not measurable from the evidence: no member counts and no firms recorded for any cluster organisation", []
     facts = [{"what": f"{name_of(G, n)}: {c} members stated", "doc": G.nodes[n].get("members_doc", ""), "quote": G.nodes[n].get("members_quote", "")} for c, n in stated]
     facts += [{"what": f"{p['name']}: {_firms(p['firms'])}", "source": p["source"]} for p in sorted({p["id"]: p for p in examples}.values(), key=lambda p: (-p["firms"], str(p["id"])))]
-    how = (f"the larger of {_firms(len(firms))} (distinct) recorded as members of cluster organisations or innovation networks or in their projects, "
+    how = (f"the larger of {_firms(n_firms)} (distinct) recorded as members of cluster organisations or innovation networks or in their projects, "
            f"and the largest stated member count ({largest[0]}); stated counts ({sum(c for c, _ in stated)} in all) are not added up, as a firm may belong to several")
-    return max(len(firms), largest[0]), how, facts
+    return max(n_firms, largest[0]), how, facts
 
 
 def _knowledge_projects(G, as_of):

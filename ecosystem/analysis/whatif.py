@@ -6,7 +6,7 @@ import networkx as nx
 
 from ecosystem.analysis.organisations import ALL_REGIONS, is_national, name_of, regions_served
 from ecosystem.analysis.overlap import SignalSets, cluster_organisations, pairwise_overlaps
-from ecosystem.graph import folded_names
+from ecosystem.graph import folded_members, folded_names
 
 __all__ = ["apply_proposals", "landscape_metrics"]
 
@@ -14,8 +14,9 @@ def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGrap
     """Return a copy of G with each proposal's members folded into its anchor."""
     H = G.copy()
     if "folded" in G.graph:  # members kept as lists (ecosystem.graph.folded): moved to the anchor too
-        folded = H.graph["folded"] = {**G.graph["folded"], "names": {c: folded_names(G, c) for c in G.graph["folded"]["members"]}}
-        for k in ("members", "degree", "moved"):
+        orgs = G.graph["folded"]["counts"]
+        folded = H.graph["folded"] = {**G.graph["folded"], "members": {c: folded_members(G, c) for c in orgs}, "names": {c: folded_names(G, c) for c in orgs}}
+        for k in ("counts", "members", "degree", "moved"):
             folded[k] = dict(folded.get(k, {}))
         folded["shared"] = {u: list(orgs) for u, orgs in folded["shared"].items()}
     for p in proposals:
@@ -42,6 +43,8 @@ def _move_folded(folded: dict, m, anchor) -> None:
         for u, name in zip(members.pop(m), names.pop(m)):
             both.setdefault(u, name)
         members[anchor], names[anchor] = list(both), list(both.values())
+        folded["counts"].pop(m)
+        folded["counts"][anchor] = len(both)
     if m in degree:
         degree[anchor] = degree.get(anchor, 0) + degree.pop(m)
     for orgs in folded["shared"].values():

@@ -7,9 +7,11 @@ from ecosystem.graph.folded import (
     foldable_members,
     folded_count,
     folded_degree,
+    folded_distinct,
     folded_members,
     folded_names,
     folded_relations,
+    folded_size,
     hidden_members,
 )
 from ecosystem.graph.lookup import VIEW_KINDS, find_entity, graph_stats, name_index, organisations_view, successors
@@ -24,9 +26,11 @@ __all__ = [
     "foldable_members",
     "folded_count",
     "folded_degree",
+    "folded_distinct",
     "folded_members",
     "folded_names",
     "folded_relations",
+    "folded_size",
     "graph_stats",
     "hidden_members",
     "name_index",

@@ -6,13 +6,17 @@ analyses only count them, intersect the organisations' member sets, list them as
 partners and cite a few shared ones as evidence. The analysis graph
 (:func:`ecosystem.ingest.analysis_graph`) therefore keeps them as ``G.graph["folded"]``:
 
+- ``counts``: per organisation, how many members are folded into it;
 - ``members``: per organisation, its folded members' ids (a member of two organisations
   is in both lists), in the order of the organisation's relations;
 - ``shared``: the folded members of two or more organisations, with those organisations;
 - ``degree``: per node, the relations the folded members had with it;
 - ``names`` (per organisation, beside ``members``) and ``relations`` (a shared member's
-  name and ``MEMBER_OF`` relations, cited as evidence): in memory after a build; read
-  from a file of their own, when first asked for, after a cache hit (``file``).
+  name and ``MEMBER_OF`` relations, cited as evidence).
+
+``members``, ``names`` and ``relations`` are in memory after a build; after a cache hit
+they are read when first asked for, from the files ``files`` names (a command that only
+counts never reads them).
 
 The functions here read a graph either way, folded or not, and give the same answers.
 """
@@ -31,9 +35,11 @@ __all__ = [
     "foldable_members",
     "folded_count",
     "folded_degree",
+    "folded_distinct",
     "folded_members",
     "folded_names",
     "folded_relations",
+    "folded_size",
     "hidden_members",
 ]
 
@@ -111,7 +117,8 @@ def fold_members(G: nx.MultiDiGraph, at_least: int = FOLD_AT) -> int:
     names = {c: [node[u].get("name", u) for u in mine] for c, mine in members.items()}
     shared = {u: list(orgs) for u, orgs in found.items() if len(orgs) > 1}
     relations = {u: [node[u].get("name", u), [[v, k, d] for v, keys in succ[u].items() for k, d in keys.items() if d.get("type") == "MEMBER_OF"]] for u in shared}
-    G.graph["folded"] = {"members": members, "shared": shared, "degree": degree, "names": names, "relations": relations}
+    G.graph["folded"] = {"counts": {c: len(mine) for c, mine in members.items()}, "members": members, "shared": shared, "degree": degree,
+                         "names": names, "relations": relations}
     for u in found:  # as G.remove_nodes_from would, knowing that a member has no predecessor
         for v in succ[u]:
             del pred[v][u]
@@ -124,25 +131,32 @@ def _folded(G: nx.Graph) -> dict:
     return G.graph.get("folded", {})
 
 
-def _loaded(G: nx.Graph) -> dict:
-    """``G.graph["folded"]`` with its names and relations, read from the cache on first use."""
+def _loaded(G: nx.Graph, what: str) -> dict:
+    """``G.graph["folded"][what]``, read from the cache on first use."""
     folded = _folded(G)
-    if folded and not {"names", "relations"} <= folded.keys():
-        for k, v in LOADERS[folded["file"]]().items():
-            folded.setdefault(k, v)  # a what-if merge's copy has names of its own
-    return folded
+    if what not in folded:
+        for k, v in LOADERS[folded["files"][what]]().items():
+            folded.setdefault(k, v)  # a what-if merge's copy has lists of its own
+    return folded[what]
+
+
+def folded_size(G: nx.Graph, n) -> int:
+    """How many members are folded into organisation n (0 if none, or G is not folded)."""
+    return _folded(G).get("counts", {}).get(n, 0)
 
 
 def folded_members(G: nx.Graph, n) -> list:
     """The ids of the members folded into organisation n (empty if none, or G is not folded)."""
-    return _folded(G).get("members", {}).get(n, [])
+    if not folded_size(G, n):
+        return []
+    return _loaded(G, "members")[n]
 
 
 def folded_names(G: nx.Graph, n) -> list:
     """The names of the members folded into organisation n, in the order of :func:`folded_members`."""
-    if n not in _folded(G).get("members", {}):
+    if not folded_size(G, n):
         return []
-    return _loaded(G)["names"][n]
+    return _loaded(G, "names")[n]
 
 
 def folded_relations(G: nx.Graph, u) -> tuple[str, list] | None:
@@ -150,15 +164,29 @@ def folded_relations(G: nx.Graph, u) -> tuple[str, list] | None:
     (v the organisation it is a member of now, after any what-if merge); None for any other u."""
     if u not in _folded(G).get("shared", {}):
         return None
-    name, relations = _loaded(G)["relations"][u]
+    name, relations = _loaded(G, "relations")[u]
     moved = _folded(G).get("moved", {})
     return name, [[moved.get(v, v), k, d] for v, k, d in relations]
+
+
+def folded_distinct(G: nx.Graph, orgs) -> int:
+    """How many distinct members are folded into any of the organisations `orgs`.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.graph["folded"] = {"counts": {"a": 3, "b": 2}, "shared": {"f": ["a", "b"]}}
+    >>> folded_distinct(G, ["a", "b"]), folded_distinct(G, ["b"])
+    (4, 2)
+    """
+    orgs = set(orgs)
+    folded = _folded(G)
+    twice = sum(max(len(orgs.intersection(these)) - 1, 0) for these in folded.get("shared", {}).values())
+    return sum(n for c, n in folded.get("counts", {}).items() if c in orgs) - twice
 
 
 def folded_count(G: nx.Graph) -> int:
     """How many members are folded into G (each once, however many organisations it is a member of)."""
     folded = _folded(G)
-    return sum(map(len, folded.get("members", {}).values())) - sum(len(set(orgs)) - 1 for orgs in folded.get("shared", {}).values())
+    return sum(folded.get("counts", {}).values()) - sum(len(set(orgs)) - 1 for orgs in folded.get("shared", {}).values())
 
 
 def folded_degree(G: nx.Graph, n) -> int:

@@ -224,7 +224,8 @@ def _fold(G: nx.MultiDiGraph, held: dict, members: dict, relations: dict, kept: 
     names = {c: [node[u].get("name", u) for u in mine] for c, mine in members.items()}
     shared = {u: list(held[u]) for u in found if u in kept}
     evidence = {u: [node[u].get("name", u), [[v, k, d] for v, keys in kept[u].items() for k, d in keys.items()]] for u in shared}
-    G.graph["folded"] = {"members": members, "shared": shared, "degree": degree, "names": names, "relations": evidence}
+    counts = {c: len(mine) for c, mine in members.items()}
+    G.graph["folded"] = {"counts": counts, "members": members, "shared": shared, "degree": degree, "names": names, "relations": evidence}
     folded = [(u, node[u]) for u in found]
     for u in found:
         del node[u], succ[u], pred[u]

@@ -44,7 +44,7 @@ from ecosystem.ingest.store import add_imports, ecosystem_home, list_imports
 
 __all__ = ["analysis_graph", "cut_for_analysis", "find_complete", "CACHE_FORMAT", "RADIUS"]
 
-CACHE_FORMAT = 4  # 2: attributes packed by shape (_pack); 3: members of one organisation folded (graph.fold_members); 4: of several too, names apart
+CACHE_FORMAT = 4  # 2: attributes packed by shape (_pack); 3: members of one organisation folded (graph.fold_members); 4: of several too, lists apart
 RADIUS = 2  # relations from a cluster organisation that the analyses read
 SHOW_DEGREE = 1000  # a seed entity with at most this many relations keeps all its neighbours
 KEEP_CACHES = 8  # the most recently used cache files kept; older ones are removed
@@ -152,9 +152,13 @@ def analysis_graph(
     G = _read(path, key)
     if G is None:
         G, _ = _build(seeds, as_of, home, countries, folder, key, progress or (lambda line: None))
-    elif "folded" in G.graph:  # their names and relations, read when first asked for; rebuilt if lost
-        side = G.graph["folded"]["file"] = str(_side_path(path))
-        LOADERS[side] = lambda: _read_side(Path(side), key) or _build(seeds, as_of, home, countries, folder, key, lambda line: None)[1]
+    elif "folded" in G.graph:  # their ids, names and relations, read when first asked for; rebuilt if lost
+        _attach(G, path)
+        for part in PARTS:
+            where = _part_path(path, part)
+            LOADERS[str(where)] = lambda part=part, where=where: (
+                _read_part(where, part, key) or _build(seeds, as_of, home, countries, folder, key, lambda line: None)[1]
+            )
     return G
 
 
@@ -189,7 +193,7 @@ def _build(seeds, as_of, home, countries, folder: Path, key: str, say) -> tuple[
         folder.mkdir(parents=True, exist_ok=True)
         files.write_atomically(names, json.dumps({"key": key, "names": index}, ensure_ascii=False).encode("utf-8"))
     del index
-    side = {k: H.graph["folded"].pop(k) for k in ("names", "relations")} if "folded" in H.graph else {}
+    side = {k: H.graph["folded"].pop(k) for what in PARTS.values() for k in what} if "folded" in H.graph else {}
     path = folder / f"analysis-{key[:24]}.json"
     cached = _write(folder, path, key, H, side)
     if cached is None:
@@ -218,28 +222,48 @@ def _whole_stats(stats: dict, folded: list, types: dict) -> dict:
     }
 
 
-def _side_path(path: Path) -> Path:
-    return path.with_name(path.name.replace("analysis-", "folded-", 1))
+PARTS = {"members": ("members",), "folded": ("names", "relations")}
+"""The files beside a cache file that hold the folded members' lists, and which lists each holds."""
 
 
-def _read_side(path: Path, key: str) -> dict | None:
-    """The folded members' names and relations a side file holds, or None if it is not exactly what `key` names."""
+def _part_path(path: Path, part: str) -> Path:
+    return path.with_name(path.name.replace("analysis-", f"{part}-", 1))
+
+
+def _attach(G: nx.MultiDiGraph, path: Path) -> None:
+    """Say in G where its folded lists are (``G.graph["folded"]["files"]``)."""
+    G.graph["folded"]["files"] = {k: str(_part_path(path, part)) for part, what in PARTS.items() for k in what}
+
+
+def _part_data(side: dict, part: str, key: str) -> dict:
+    data = {"format": CACHE_FORMAT, "key": key}
+    if part == "members":
+        return {**data, "members": side["members"]}
+    rows = [(u, v, k, d) for u, (_, relations) in side["relations"].items() for v, k, d in relations]
+    shared = {u: name for u, (name, _) in side["relations"].items()}
+    return {**data, "names": side["names"], "shared": shared, "relations": _pack(rows, 3)}
+
+
+def _read_part(path: Path, part: str, key: str) -> dict | None:
+    """The folded lists a file beside the cache holds, or None if it is not exactly what `key` names."""
     try:
-        return _side_from_json(path.read_bytes(), key)
+        return _part_from_json(path.read_bytes(), part, key)
     except OSError:
         return None
 
 
-def _side_from_json(text: bytes | str, key: str) -> dict | None:
+def _part_from_json(text: bytes | str, part: str, key: str) -> dict | None:
     try:
         with bulk():
             data = json.loads(text)
             if data["format"] != CACHE_FORMAT or data["key"] != key:
                 return None
+            if part == "members":
+                return {"members": dict(data["members"])}
             relations: dict = {u: [name, []] for u, name in data["shared"].items()}
             for u, v, k, d in _unpack(data["relations"], 3):
                 relations[u][1].append([v, k, d])
-            return {"names": data["names"], "relations": relations}
+            return {"names": dict(data["names"]), "relations": relations}
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
 
@@ -442,29 +466,29 @@ def _write(folder: Path, path: Path, key: str, G: nx.MultiDiGraph, side: dict) -
     }
     try:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        side_text = json.dumps(_side_data(side, key), ensure_ascii=False, separators=(",", ":"), allow_nan=False) if side else ""
+        parts = {part: json.dumps(_part_data(side, part, key), ensure_ascii=False, separators=(",", ":"), allow_nan=False) for part in PARTS if side}
     except (TypeError, ValueError):
         return None
     back = _from_json(text, key)
     same = back is not None and back.graph == G.graph and all(back.nodes[n] == d for n, d in G.nodes(data=True))
     same = same and all(back.edges[u, v, k] == d for u, v, k, d in G.edges(keys=True, data=True))
-    same = same and (not side or _side_from_json(side_text, key) == side)
+    same = same and all(_part_from_json(t, part, key) == {k: side[k] for k in PARTS[part]} for part, t in parts.items())
     if not same or any(list(back.pred[n]) != list(G.pred[n]) or list(back.succ[n]) != list(G.succ[n]) for n in G):
         return None  # a tuple would come back a list, or an order would change: build each time rather than cache it changed
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if side:  # first: a graph file is never there without its side file
-            files.write_atomically(_side_path(path), side_text.encode("utf-8"))
+        for part, t in parts.items():  # first: a graph file is never there without its lists
+            files.write_atomically(_part_path(path, part), t.encode("utf-8"))
         files.write_atomically(path, text.encode("utf-8"))
         stale = sorted(folder.glob("analysis-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_CACHES:]
         for old in stale:
             old.unlink(missing_ok=True)
-            for kind in ("names-", "folded-"):
-                (folder / old.name.replace("analysis-", kind, 1)).unlink(missing_ok=True)
+            for kind in ("names", *PARTS):
+                (folder / old.name.replace("analysis-", f"{kind}-", 1)).unlink(missing_ok=True)
     except OSError:
         pass
     if "folded" in back.graph:
-        back.graph["folded"]["file"] = str(_side_path(path))
+        _attach(back, path)
     return back
 
 
