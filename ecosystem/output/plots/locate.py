@@ -96,10 +96,19 @@ def locate(G: nx.MultiDiGraph, nodes=None) -> dict:
     return out
 
 
-def spread(where: Mapping, step: float = 0.07) -> dict:
+def spread(where: Mapping, step: float = 0.07, reach: float = 0.3) -> dict:
     """Spread nodes that share a place on a sunflower spiral around it (deterministic, no overlaps).
 
-    ``where`` is :func:`locate`'s result; returns ``{node: (lon, lat)}``.
+    ``where`` is :func:`locate`'s result; returns ``{node: (lon, lat)}``. The spiral
+    reaches at most `reach` degrees of latitude from the place: a place with hundreds of
+    organisations gets a tighter spiral (its markers overlap) rather than one over the
+    whole country and the sea.
+
+    >>> where = {i: {"lon": 10.0, "lat": 56.0} for i in range(2000)}
+    >>> max(abs(lat - 56.0) for _, lat in spread(where).values()) <= 0.3
+    True
+    >>> spread({"a": {"lon": 10.0, "lat": 56.0}, "b": {"lon": 10.0, "lat": 56.0}})["a"]
+    (10.088515920670384, 56.0)
     """
     groups: dict[tuple, list] = {}
     for n in sorted(where, key=str):
@@ -107,7 +116,8 @@ def spread(where: Mapping, step: float = 0.07) -> dict:
     golden = math.pi * (3 - math.sqrt(5))
     pos = {}
     for (lon, lat), members in groups.items():
+        tight = min(step, reach / math.sqrt(len(members) - 0.5))  # the outermost, i = len - 1, at `reach` at most
         for i, n in enumerate(members):
-            r = 0.0 if len(members) == 1 else step * math.sqrt(i + 0.5)
+            r = 0.0 if len(members) == 1 else tight * math.sqrt(i + 0.5)
             pos[n] = (lon + r * math.cos(i * golden) * ASPECT, lat + r * math.sin(i * golden))
     return pos
