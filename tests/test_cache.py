@@ -250,7 +250,8 @@ def test_members_with_no_other_relation_are_folded_and_every_command_answers_as_
     name, relations = folded_relations(G, shared)
     assert name.startswith("Fællesfirma") and sorted(v for v, _, _ in relations) == ["danish-food-cluster", "welfare-tech"]
     assert sum(1 for u, _, t in G.in_edges("clean", data="type") if t == "MEMBER_OF") >= 5  # Clean has five: still nodes
-    for args in [*COMMANDS[:-3], ["whatif", "1"], ["overlaps", "--explain", "danish-food-cluster", "welfare-tech"]]:
+    explain = ["overlaps", "--explain", "danish-food-cluster", "welfare-tech"]
+    for args in [*COMMANDS[:-3], ["whatif", "1"], explain, ["overlaps", "--explain", "Fællesfirma 0 A/S", "Welfare Tech"]]:
         whole = run(args, members_home, ECOSYSTEM_CACHE="0")
         assert run(args, members_home) == whole, f"{' '.join(args)}: the folded graph answers differently"
     assert "Fællesfirma 0 A/S" in run(["overlaps", "--explain", "danish-food-cluster", "welfare-tech"], members_home)
@@ -263,7 +264,7 @@ def test_folded_names_and_relations_lost_from_the_cache_are_rebuilt(members_home
     expected = run(["overlaps", "--explain", "danish-food-cluster", "welfare-tech"], members_home)
     files = analysis_graph(home=members_home).graph["folded"]["files"]
     for side in map(Path, sorted({files["members"], files["names"]})):
-        for damage in (lambda: side.write_text("{not json"), side.unlink):
+        for damage in (lambda side=side: side.write_text("{not json"), side.unlink):
             damage()
             assert run(["overlaps", "--explain", "danish-food-cluster", "welfare-tech"], members_home) == expected
             assert run(["eligibility"], members_home) == run(["eligibility"], members_home, ECOSYSTEM_CACHE="0")
@@ -396,3 +397,34 @@ def test_members_folded_as_the_imports_are_merged_are_those_fold_members_folds_f
     assert name_index(G, more=merged["folded"]) == index
     cached = analysis_graph(home=members_home)  # the whole graph's counts and names, from the folded one
     assert cached.graph["stats"] == stats and json.loads(Path(cached.graph["names_file"]).read_bytes())["names"] == index
+
+
+def test_what_if_merges_give_a_folded_members_relations_in_the_whole_graphs_order():
+    whole = nx.MultiDiGraph()
+    whole.add_nodes_from(["a", "b", "c", "d"], kind="cluster_organisation")
+    whole.add_nodes_from(["u", "w"], kind="company", imported=True)
+    whole.add_edges_from([("u", "b", "k1"), ("u", "a", "k2"), ("u", "c", "k3"), ("w", "a", "k4"), ("w", "c", "k5")], type="MEMBER_OF")
+    G = whole.copy()
+    assert fold_members(G, at_least=1) == 2
+    merge = lambda m, anchor: {"anchor": {"id": anchor}, "members": [{"id": anchor}, {"id": m}]}  # noqa: E731
+    for step in ([merge("b", "a")], [merge("a", "c")], [merge("c", "d"), merge("d", "b")]):  # a chain; an anchor merged away comes back
+        whole, G = apply_proposals(whole, step), apply_proposals(G, step)
+        assert sorted(whole) == sorted([*G, "u", "w"])
+        for org in (n for n in whole if n not in ("u", "w")):
+            assert [k for u in ("u", "w") for v, k, _ in (folded_relations(G, u) or ("", []))[1] if v == org] == [
+                k for u in ("u", "w") for k in whole.pred[org].get(u, {})
+            ], org
+            assert sorted(folded_members(G, org)) == sorted({u for u, _ in whole.in_edges(org)}) and folded_degree(G, org) == whole.degree(org)
+
+
+def test_lists_lost_after_the_store_changed_are_not_rebuilt_from_the_other_store(members_home, tmp_path):
+    from ecosystem.errors import EcosystemError
+
+    home = tmp_path / "home"
+    shutil.copytree(members_home, home)
+    analysis_graph(home=home)
+    G = analysis_graph(home=home)  # from the cache: the lists are read when first asked for
+    run(["import", "structural-funds", str(FIX / "erdf_esf_2007_2013.csv"), "--name", "another"], home)
+    Path(G.graph["folded"]["files"]["members"]).unlink()
+    with pytest.raises(EcosystemError, match="changed while this command ran"):
+        folded_members(G, "danish-food-cluster")

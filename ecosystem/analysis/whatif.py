@@ -16,7 +16,7 @@ def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGrap
     if "folded" in G.graph:  # members kept as lists (ecosystem.graph.folded): moved to the anchor too
         orgs = G.graph["folded"]["counts"]
         folded = H.graph["folded"] = {**G.graph["folded"], "members": {c: folded_members(G, c) for c in orgs}, "names": {c: folded_names(G, c) for c in orgs}}
-        for k in ("counts", "members", "degree", "moved"):
+        for k in ("counts", "members", "degree"):
             folded[k] = dict(folded.get(k, {}))
         folded["shared"] = {u: list(orgs) for u, orgs in folded["shared"].items()}
     for p in proposals:
@@ -30,6 +30,7 @@ def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGrap
                     H.add_edge(a, b, key=k, **d)
             if "folded" in H.graph:
                 _move_folded(H.graph["folded"], m["id"], anchor)
+            H.add_node(anchor)  # an anchor an earlier proposal merged away comes back, as add_edge brings it back
             H.nodes[anchor].setdefault("merged", []).append(m["id"])
             H.remove_node(m["id"])
     return H
@@ -49,7 +50,7 @@ def _move_folded(folded: dict, m, anchor) -> None:
         degree[anchor] = degree.get(anchor, 0) + degree.pop(m)
     for orgs in folded["shared"].values():
         orgs[:] = [anchor if o == m else o for o in orgs]
-    folded["moved"] = {old: (anchor if new == m else new) for old, new in folded["moved"].items()} | {m: anchor}
+    folded["merges"] = [*folded.get("merges", []), [m, anchor]]
 
 
 def landscape_metrics(G: nx.MultiDiGraph, *, weights=None, sets: SignalSets | None = None) -> dict:

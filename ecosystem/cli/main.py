@@ -259,7 +259,7 @@ def export(G, fmt, output):
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @weight_option
 @click.option("--explain", nargs=2, metavar="A B", default=None, help="Explain one pair (names, aliases or ids): what they share on each signal, with the facts.")
-def overlaps(G, top, fmt, weight_pairs, explain):
+def overlaps(G, top, fmt, weight_pairs, explain, as_of, build):
     """Rank pairs of cluster organisations by overlap, with the per-signal breakdown.
 
     Signals: members, partners, funders, themes, regions, collaboration, projects,
@@ -274,11 +274,18 @@ def overlaps(G, top, fmt, weight_pairs, explain):
         ecosystem overlaps --explain Design2Innovate "Offshore Center Danmark"
     """
     from ecosystem.analysis import SignalSets, overlap_evidence, pairwise_overlaps
+    from ecosystem.errors import UnknownEntity
     from ecosystem.graph import find_entity
     from ecosystem.output.tables import explain_pair, overlaps_rows, rows_csv, rows_table, to_json
 
     if explain:
-        a, b = sorted(find_entity(G, name) for name in explain)
+        try:
+            a, b = sorted(find_entity(G, name) for name in explain)
+        except UnknownEntity:
+            if "names_file" not in G.graph:  # not the analysis graph: unknown in the whole graph too
+                raise
+            G = build(as_of=as_of, whole=True)  # a member the analysis graph keeps as a list (ecosystem.graph.folded)
+            a, b = sorted(find_entity(G, name) for name in explain)
         if a == b:
             raise click.UsageError(f"--explain needs two organisations; {explain[0]!r} and {explain[1]!r} are both {G.nodes[a]['name']}")
         sets = SignalSets(G)

@@ -161,12 +161,19 @@ def folded_names(G: nx.Graph, n) -> list:
 
 def folded_relations(G: nx.Graph, u) -> tuple[str, list] | None:
     """A folded member of several organisations: its name and its ``MEMBER_OF`` relations ``[v, key, attrs]``
-    (v the organisation it is a member of now, after any what-if merge); None for any other u."""
+    (v the organisation it is a member of now, after any what-if merge); None for any other u.
+
+    A merge moves the relations with the organisation merged to the end, as the whole
+    graph appends them to those the anchor had: the relations with one organisation come
+    in the same order either way.
+    """
     if u not in _folded(G).get("shared", {}):
         return None
     name, relations = _loaded(G, "relations")[u]
-    moved = _folded(G).get("moved", {})
-    return name, [[moved.get(v, v), k, d] for v, k, d in relations]
+    for m, anchor in _folded(G).get("merges", []):
+        if any(v == m for v, _, _ in relations):
+            relations = [r for r in relations if r[0] != m] + [[anchor, k, d] for v, k, d in relations if v == m]
+    return name, relations
 
 
 def folded_distinct(G: nx.Graph, orgs) -> int:

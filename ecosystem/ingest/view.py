@@ -28,23 +28,24 @@ import dataclasses
 import graphlib
 import hashlib
 import json
-import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
 import networkx as nx
 
 from ecosystem import files
+from ecosystem.errors import EcosystemError
 from ecosystem.evidence import CLUSTER_KINDS, ORGANISATION_KINDS, load_seeds
 from ecosystem.graph import FOLD_AT, build_graph, folded_degree, graph_stats, name_index
 from ecosystem.graph.folded import LOADERS
 from ecosystem.ingest.dataset import bulk
+from ecosystem.ingest.packed import fill, pack, unpack
 from ecosystem.ingest.store import add_imports, ecosystem_home, list_imports
 
 __all__ = ["analysis_graph", "cut_for_analysis", "find_complete", "CACHE_FORMAT", "RADIUS"]
 
-CACHE_FORMAT = 4  # 2: attributes packed by shape (_pack); 3: members of one organisation folded (graph.fold_members); 4: of several too, lists apart
+CACHE_FORMAT = 4  # 2: attributes packed by shape (packed.pack); 3: members of one organisation folded (graph.fold_members); 4: of several too, lists apart
 RADIUS = 2  # relations from a cluster organisation that the analyses read
 SHOW_DEGREE = 1000  # a seed entity with at most this many relations keeps all its neighbours
 KEEP_CACHES = 8  # the most recently used cache files kept; older ones are removed
@@ -156,10 +157,15 @@ def analysis_graph(
         _attach(G, path)
         for part in PARTS:
             where = _part_path(path, part)
-            LOADERS[str(where)] = lambda part=part, where=where: (
-                _read_part(where, part, key) or _build(seeds, as_of, home, countries, folder, key, lambda line: None)[1]
-            )
+            LOADERS[str(where)] = lambda part=part, where=where: _read_part(where, part, key) or _rebuilt(seeds, as_of, home, countries, folder, key)
     return G
+
+
+def _rebuilt(seeds, as_of, home, countries, folder: Path, key: str) -> dict:
+    """The folded lists of the graph `key` names, built again (their file is lost or damaged), if the store still holds what it did."""
+    if _key(seeds, list_imports(home), as_of, countries) != key:
+        raise EcosystemError(f"{folder}: the stored imports changed while this command ran, and the cached lists it needed are gone; run it again")
+    return _build(seeds, as_of, home, countries, folder, key, lambda line: None)[1]
 
 
 def _build(seeds, as_of, home, countries, folder: Path, key: str, say) -> tuple[nx.MultiDiGraph, dict]:
@@ -167,6 +173,7 @@ def _build(seeds, as_of, home, countries, folder: Path, key: str, say) -> tuple[
     the folded members' names and relations (kept in a file of their own)."""
     entries = list_imports(home)
     say(f"building the graph with {len(entries)} import(s); done once, then cached")
+    current = _key(seeds, entries, as_of, countries) == key  # else an import changed since the key was made: build, do not cache
     G = build_graph(seeds, as_of=as_of)
     seed_nodes = list(G)
     # Members of cluster organisations and nothing else never become nodes: they are
@@ -189,6 +196,10 @@ def _build(seeds, as_of, home, countries, folder: Path, key: str, say) -> tuple[
     names = folder / f"names-{key[:24]}.json"
     H.graph.update(degree={n: folded_degree(G, n) for n in H}, names_file=str(names))
     del G  # the whole graph is not needed any more: the cache is written with less memory held
+    current = current and _key(seeds, list_imports(home), as_of, countries) == key
+    if not current:
+        del H.graph["names_file"]
+        return H, {k: H.graph["folded"][k] for what in PARTS.values() for k in what} if "folded" in H.graph else {}
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
         files.write_atomically(names, json.dumps({"key": key, "names": index}, ensure_ascii=False).encode("utf-8"))
@@ -241,7 +252,7 @@ def _part_data(side: dict, part: str, key: str) -> dict:
         return {**data, "members": side["members"]}
     rows = [(u, v, k, d) for u, (_, relations) in side["relations"].items() for v, k, d in relations]
     shared = {u: name for u, (name, _) in side["relations"].items()}
-    return {**data, "names": side["names"], "shared": shared, "relations": _pack(rows, 3)}
+    return {**data, "names": side["names"], "shared": shared, "relations": pack(rows, 3)}
 
 
 def _read_part(path: Path, part: str, key: str) -> dict | None:
@@ -261,7 +272,7 @@ def _part_from_json(text: bytes | str, part: str, key: str) -> dict | None:
             if part == "members":
                 return {"members": dict(data["members"])}
             relations: dict = {u: [name, []] for u, name in data["shared"].items()}
-            for u, v, k, d in _unpack(data["relations"], 3):
+            for u, v, k, d in unpack(data["relations"], 3):
                 relations[u][1].append([v, k, d])
             return {"names": dict(data["names"]), "relations": relations}
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
@@ -321,122 +332,10 @@ def _from_json(text: bytes | str, key: str) -> nx.MultiDiGraph | None:
                 return None
             G = nx.MultiDiGraph()
             G.graph.update(data["graph"])
-            _fill(G, _unpack(data["nodes"], 1), _unpack(data["edges"], 3))
+            fill(G, unpack(data["nodes"], 1), unpack(data["edges"], 3))
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
     return G
-
-
-def _plain(v) -> bool:
-    """Whether a value can be shared by many attribute dicts: immutable, or a list of immutables (copied per dict)."""
-    return v is None or isinstance(v, (str, int, float)) or (type(v) is list and all(x is None or isinstance(x, (str, int, float)) for x in v))
-
-
-def _same(a, b) -> bool:
-    """Whether two plain values are the same in JSON too: 1, 1.0 and True differ, and so do 0.0 and -0.0.
-
-    >>> _same([1], [True]), _same(0.0, -0.0), _same(["x", None], ["x", None])
-    (False, False, True)
-    """
-    if type(a) is not type(b):
-        return False
-    if type(a) is list:
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if type(a) is float:
-        return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
-    return a == b
-
-
-def _pack(rows: list[tuple], width: int) -> dict:
-    """Rows ``(*ids, attrs)`` (`width` ids each) as attribute shapes and values, for the cache file.
-
-    Rows whose attributes have the same keys in the same order share a shape; a value
-    that is the same in every row of its shape (a dataset's name, an empty quote) is
-    written once, with the shape. An import of 200,000 members is then mostly ids.
-
-    >>> rows = [("a", {"k": "x", "n": 1, "l": []}), ("b", {"k": "x", "n": 2, "l": []})]
-    >>> t = _pack(rows, 1); t
-    {'shapes': [{'keys': ['k', 'n', 'l'], 'same': {'k': 'x', 'l': []}}], 'rows': [['a', 0, 1], ['b', 0, 2]]}
-    >>> back = list(_unpack(t, 1)); back == rows, back[0][1]["l"] is back[1][1]["l"]
-    (True, False)
-    >>> _pack([("a", {"f": [1], "x": 0.0}), ("b", {"f": [True], "x": -0.0})], 1)["rows"]  # equal in Python, not in JSON
-    [['a', 0, [1], 0.0], ['b', 0, [True], -0.0]]
-    """
-    shapes: dict[tuple, int] = {}
-    of = [shapes.setdefault(tuple(row[width]), len(shapes)) for row in rows]
-    same: list[dict] = [{} for _ in shapes]
-    differ: list[set] = [set() for _ in shapes]
-    for row, s in zip(rows, of):
-        fixed, varies = same[s], differ[s]
-        for k, v in row[width].items():
-            if k in varies:
-                continue
-            f = fixed.get(k, fixed)  # fixed itself: not seen yet
-            if f is fixed:
-                if _plain(v):
-                    fixed[k] = v
-                else:
-                    varies.add(k)
-            elif not _same(f, v):
-                varies.add(k)
-    for fixed, varies in zip(same, differ):
-        for k in varies:
-            fixed.pop(k, None)
-    out_shapes = [{"keys": list(keys), "same": same[s]} for keys, s in shapes.items()]
-    out_rows = [[*row[:width], s, *(v for k, v in row[width].items() if k not in same[s])] for row, s in zip(rows, of)]
-    return {"shapes": out_shapes, "rows": out_rows}
-
-
-def _unpack(table: dict, width: int) -> Iterator[tuple]:
-    """The rows :func:`_pack` packed, one at a time: ``(*ids, attrs)``, each attrs a dict of its own, keys in their order."""
-    shapes = []
-    for shape in table["shapes"]:
-        same = shape["same"]
-        template = {k: same.get(k) for k in shape["keys"]}
-        lists = [k for k, v in same.items() if type(v) is list]
-        shapes.append((template, [k for k in shape["keys"] if k not in same], lists))
-    for row in table["rows"]:
-        template, varying, lists = shapes[row[width]]
-        if len(row) != width + 1 + len(varying):
-            raise ValueError(f"a cached row has {len(row)} values, its shape {width + 1 + len(varying)}")
-        d = template.copy()
-        d.update(zip(varying, row[width + 1 :]))
-        for k in lists:
-            d[k] = list(d[k])
-        yield (*row[:width], d)
-
-
-def _fill(G: nx.MultiDiGraph, nodes: Iterable, edges: Iterable) -> None:
-    """Add nodes ``[id, attrs]`` and edges ``[u, v, key, attrs]`` to an empty G, as
-    ``add_nodes_from`` and ``add_edges_from`` would, keeping the attribute dicts given.
-
-    Written straight into the adjacency dicts (the layout NetworkX documents for
-    subclasses): 2.5 times faster than the public calls, which check and copy each of
-    the hundreds of thousands of relations of a large import.
-
-    >>> nodes, edges = [["a", {"k": 1}], ["b", {}], ["c", {}]], [["a", "b", "x", {"w": 2}], ["c", "a", "y", {}], ["a", "b", "z", {}]]
-    >>> F, G = nx.MultiDiGraph(), nx.MultiDiGraph()
-    >>> _fill(F, nodes, edges); G.add_nodes_from(nodes); keys = G.add_edges_from(edges)
-    >>> nx.utils.graphs_equal(F, G), [(list(F.succ[n]), list(F.pred[n])) for n in F] == [(list(G.succ[n]), list(G.pred[n])) for n in G]
-    (True, True)
-    >>> _fill(nx.MultiDiGraph(), nodes, [["a", "nowhere", "x", {}]])
-    Traceback (most recent call last):
-    KeyError: 'nowhere'
-    """
-    node, succ, pred = G._node, G._succ, G._pred
-    for n, d in nodes:
-        if n in node or type(d) is not dict:
-            raise ValueError(f"node {n!r} twice or without attributes")
-        node[n], succ[n], pred[n] = d, {}, {}
-    for u, v, k, d in edges:
-        keys = succ[u].get(v)
-        if keys is None:
-            keys = succ[u][v] = pred[v][u] = {}
-        elif k in keys:
-            raise ValueError(f"relation {u!r} -> {v!r} {k!r} twice")
-        if type(d) is not dict:
-            raise ValueError(f"relation {u!r} -> {v!r} {k!r} without attributes")
-        keys[k] = d
 
 
 def _read(path: Path, key: str) -> nx.MultiDiGraph | None:
@@ -461,8 +360,8 @@ def _write(folder: Path, path: Path, key: str, G: nx.MultiDiGraph, side: dict) -
         "format": CACHE_FORMAT,
         "key": key,
         "graph": G.graph,
-        "nodes": _pack(list(G.nodes(data=True)), 1),
-        "edges": _pack([(u, v, k, d) for u, v in _insertion_order(G, G) for k, d in G.succ[u][v].items()], 3),
+        "nodes": pack(list(G.nodes(data=True)), 1),
+        "edges": pack([(u, v, k, d) for u, v in _insertion_order(G, G) for k, d in G.succ[u][v].items()], 3),
     }
     try:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -491,8 +390,3 @@ def _write(folder: Path, path: Path, key: str, G: nx.MultiDiGraph, side: dict) -
         _attach(back, path)
     return back
 
-
-def _side_data(side: dict, key: str) -> dict:
-    rows = [(u, v, k, d) for u, (_, relations) in side["relations"].items() for v, k, d in relations]
-    shared = {u: name for u, (name, _) in side["relations"].items()}
-    return {"format": CACHE_FORMAT, "key": key, "names": side["names"], "shared": shared, "relations": _pack(rows, 3)}
