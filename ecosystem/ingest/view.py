@@ -7,13 +7,15 @@ organisations, their neighbours and, for regions, the neighbours' neighbours. Th
 organisation (and the neighbours of seed entities with at most SHOW_DEGREE relations,
 and the organisations the map places, with their places), with all relations among
 them, in the whole graph's order; the whole graph's counts
-(:func:`ecosystem.graph.graph_stats`) travel with it in ``G.graph["stats"]``. An organisation with at least ``FOLD_AT`` (1,000) imported members
-that belong to it alone keeps them as two lists, ids and names, in ``G.graph["folded"]``
-rather than as nodes (:mod:`ecosystem.graph.folded`): such members cannot make two
-organisations overlap, and the analyses read the lists.
+(:func:`ecosystem.graph.graph_stats`) travel with it in ``G.graph["stats"]``. Imported
+members that are nothing else (a ``MEMBER_OF`` to each of some cluster organisations with
+at least ``FOLD_AT``, 1,000, such members, and where they lie) are lists in
+``G.graph["folded"]`` rather than nodes (:mod:`ecosystem.graph.folded`), folded as the
+imports are merged: the analyses count, intersect and list them.
 
 It is cached in the store (``cache/analysis-<key>.json``) as plain JSON (attributes
-packed by shape, a value shared by every node or relation of a shape written once), keyed by the
+packed by shape, :mod:`ecosystem.ingest.packed`), the folded members' ids, names and
+relations in files of their own beside it (``PARTS``), read when first asked for; keyed by the
 content of the seeds, of the stored imports, of this package's code and by the
 arguments. A changed seed, a new or removed import or a new version of the code gives a
 new key; a cache file that cannot be read or does not hold what its name says is
@@ -128,8 +130,8 @@ def analysis_graph(
 
     Every analysis of :mod:`ecosystem.analysis` gives the same answer on it as on
     :func:`~ecosystem.ingest.graph_with_imports` with the same arguments, in a fraction
-    of the time; ``G.graph["stats"]`` holds the whole graph's counts. Members of one
-    cluster organisation alone, when it has thousands, are in ``G.graph["folded"]``
+    of the time; ``G.graph["stats"]`` holds the whole graph's counts. Members that are
+    nothing else, of organisations with thousands, are in ``G.graph["folded"]``
     rather than nodes (read them with :func:`ecosystem.graph.folded_members`; use
     ``graph_with_imports`` for a graph with every node). With no import stored it is the
     seed graph (and ``stats`` its counts).
