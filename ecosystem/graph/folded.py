@@ -23,7 +23,7 @@ The functions here read a graph either way, folded or not, and give the same ans
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 import networkx as nx
 
@@ -65,33 +65,45 @@ def foldable_members(G: nx.MultiDiGraph, at_least: int = FOLD_AT) -> dict:
     """
     node, pred = G._node, G._pred  # the adjacency dicts themselves: a million members, each looked at once
     found: dict = {}
-    count: dict = {}
     for c, d in node.items():
-        if d.get("kind") not in CLUSTER_KINDS:
-            continue
-        for u in pred[c]:
-            orgs = found[u] if u in found else found.setdefault(u, _organisations(G, u))
-            if orgs:
-                count[c] = count.get(c, 0) + 1
+        if d.get("kind") in CLUSTER_KINDS:
+            for u in pred[c]:
+                if u not in found:
+                    found[u] = _organisations(G, u)
+    return with_enough(found, at_least)
+
+
+def with_enough(found: dict, at_least: int) -> dict:
+    """``{member: organisations}`` of `found` (``None`` for a member that is more) whose
+    organisations each have at least `at_least` such members: the ones to fold."""
+    count: dict = {}
+    for orgs in found.values():
+        for c in orgs or ():
+            count[c] = count.get(c, 0) + 1
     return {u: orgs for u, orgs in found.items() if orgs and all(count[c] >= at_least for c in orgs)}
+
+
+def memberships(relations: Iterable[tuple], node: Mapping) -> tuple | None:
+    """The organisations a member is a member of, from its relations ``(end, type)`` (one
+    each, in order; `node` gives each end's attributes), if that and where it lies is all
+    they say: else None."""
+    orgs = []
+    for v, type_ in relations:
+        to = node[v]
+        to_cluster = to.get("kind") in CLUSTER_KINDS
+        if type_ == "MEMBER_OF" and to_cluster:
+            orgs.append(v)
+        elif type_ != "LOCATED_IN" or to_cluster or to.get("subtype") == "region":
+            return None  # located in a region itself: its relations are evidence of the organisation's regions
+    return tuple(orgs) if orgs and len(set(orgs)) == len(orgs) else None  # listed twice by one organisation: two relations
 
 
 def _organisations(G: nx.MultiDiGraph, u) -> tuple | None:
     """The organisations u is a member of, if that and where it lies is all the graph says of it."""
-    node = G._node
-    d = node[u]
+    d = G._node[u]
     if d.get("kind") != "company" or not d.get("imported") or G._pred[u]:
         return None
-    orgs = []
-    for v, keys in G._succ[u].items():
-        to = node[v]
-        to_cluster = to.get("kind") in CLUSTER_KINDS
-        for e in keys.values():
-            if e.get("type") == "MEMBER_OF" and to_cluster:
-                orgs.append(v)
-            elif e.get("type") != "LOCATED_IN" or to_cluster or to.get("subtype") == "region":
-                return None  # located in a region itself: its relations are evidence of the organisation's regions
-    return tuple(orgs) if orgs and len(set(orgs)) == len(orgs) else None  # listed twice by one organisation: two relations
+    return memberships(((v, e.get("type")) for v, keys in G._succ[u].items() for e in keys.values()), G._node)
 
 
 def fold_members(G: nx.MultiDiGraph, at_least: int = FOLD_AT) -> int:

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 import networkx as nx
 
 from ecosystem.errors import EcosystemError
-from ecosystem.evidence import ATTRIBUTES, CLUSTER_KINDS, kind_labels
+from ecosystem.evidence import ATTRIBUTES, kind_labels
 from ecosystem.graph import successors
+from ecosystem.graph.folded import memberships, with_enough
 from ecosystem.ingest.dataset import EDGE_FIELDS, Dataset
 from ecosystem.ingest.resolution import normalise_name
 
@@ -127,8 +128,7 @@ def merge_datasets(
             u, v = mapping.get(start, start), mapping.get(end, end)
             if u == v or u not in G or v not in G:
                 continue
-            # Readable and unique per pair: where the fact is; structure (row None) once.
-            key = f"{ds.name}:{file}:{row}:{type_}" if row is not None else f"import:{type_}"
+            key = _edge_key(ds, file, row, type_)
             added.add((u, v, key))
             if u in held:
                 if u in kept and type_ == "MEMBER_OF":
@@ -142,6 +142,11 @@ def merge_datasets(
     summary["merged"] = len(merged_ids)
     return summary
 
+
+
+def _edge_key(ds: Dataset, file, row, type_) -> str:
+    """Readable and unique per pair: where the fact is; structure (row None) once."""
+    return f"{ds.name}:{file}:{row}:{type_}" if row is not None else f"import:{type_}"
 
 
 def _edge_attrs(ds: Dataset, type_, role, year, file, row, amount, amount_unit, method) -> dict:
@@ -181,32 +186,15 @@ def _foldable(G: nx.MultiDiGraph, selected: list, mapping: dict, at_least: int) 
             d = node[u]
             if d.get("kind") == "company" and d.get("imported") and not succ[u] and not pred[u]:
                 rels = out.setdefault(u, {})
-                pair = (v, f"{ds.name}:{file}:{row}:{type_}" if row is not None else f"import:{type_}")
+                pair = (v, _edge_key(ds, file, row, type_))
                 if pair not in rels:
                     rels[pair] = type_
                     if type_ == "MEMBER_OF":
                         order.setdefault(v, []).append(u)
-    orgs_of: dict = {}
-    for u, rels in out.items():
-        if u in into:
-            continue
-        orgs = []
-        for (v, _), type_ in rels.items():
-            to_cluster = node[v].get("kind") in CLUSTER_KINDS
-            if type_ == "MEMBER_OF" and to_cluster:
-                orgs.append(v)
-            elif type_ != "LOCATED_IN" or to_cluster or node[v].get("subtype") == "region":
-                break
-        else:
-            if orgs and len(set(orgs)) == len(orgs):
-                orgs_of[u] = tuple(orgs)
-    count: dict = {}
-    for orgs in orgs_of.values():
-        for c in orgs:
-            count[c] = count.get(c, 0) + 1
-    held = {u: orgs for u, orgs in orgs_of.items() if all(count[c] >= at_least for c in orgs)}
-    members = {c: [u for u in order[c] if u in held] for c in count}
-    return held, {c: mine for c, mine in members.items() if mine}, {u: out[u] for u in held}
+    found = {u: memberships(((v, t) for (v, _), t in rels.items()), node) for u, rels in out.items() if u not in into}
+    held = with_enough(found, at_least)  # the rule of ecosystem.graph.foldable_members, on the relations to be added
+    members = {c: [u for u in order[c] if u in held] for c in dict.fromkeys(c for orgs in held.values() for c in orgs)}
+    return held, members, {u: out[u] for u in held}
 
 
 def _fold(G: nx.MultiDiGraph, held: dict, members: dict, relations: dict, kept: dict) -> dict:
