@@ -24,6 +24,7 @@ from ecosystem.graph import (
     folded_members,
     folded_names,
     folded_relations,
+    folded_size,
     graph_stats,
 )
 from ecosystem.ingest import analysis_graph, cut_for_analysis, find_complete, graph_with_imports
@@ -255,9 +256,16 @@ def test_members_with_no_other_relation_are_folded_and_every_command_answers_as_
         whole = run(args, members_home, ECOSYSTEM_CACHE="0")
         assert run(args, members_home) == whole, f"{' '.join(args)}: the folded graph answers differently"
     assert "Fællesfirma 0 A/S" in run(["overlaps", "--explain", "danish-food-cluster", "welfare-tech"], members_home)
-    partners = json.loads(run(["propose", "--format", "json"], members_home))
-    named = {p["name"] for proposal in partners["proposals"] for p in proposal["partners"]}
-    assert {"Fødevarefirma 0 ApS", f"Fødevarefirma {FOLD_AT + 99} ApS", "Fællesfirma 0 A/S", "Velfærdsfirma 0 ApS"} <= named
+    listed = {"Fødevarefirma 0 ApS", f"Fødevarefirma {FOLD_AT + 99} ApS", "Fællesfirma 0 A/S", "Velfærdsfirma 0 ApS"}
+    counted = json.loads(run(["propose", "--format", "json"], members_home))
+    proposal = next(p for p in counted["proposals"] if {"danish-food-cluster", "welfare-tech"} & {m["id"] for m in p["members"]})
+    assert proposal["unlisted_members"] >= FOLD_AT and not listed & {p["name"] for p in proposal["partners"]}
+    every = ["propose", "--format", "json", "--all-partners"]
+    assert run(every, members_home) == run(every, members_home, ECOSYSTEM_CACHE="0")
+    proposals = json.loads(run(every, members_home))["proposals"]
+    assert listed <= {p["name"] for proposal in proposals for p in proposal["partners"]}
+    assert all(p["unlisted_members"] == 0 for p in proposals)
+    assert "member companies with no other relation (counted; --all-partners lists them)" in run(["propose"], members_home)
 
 
 def test_folded_names_and_relations_lost_from_the_cache_are_rebuilt(members_home):
@@ -415,6 +423,7 @@ def test_what_if_merges_give_a_folded_members_relations_in_the_whole_graphs_orde
                 k for u in ("u", "w") for k in whole.pred[org].get(u, {})
             ], org
             assert sorted(folded_members(G, org)) == sorted({u for u, _ in whole.in_edges(org)}) and folded_degree(G, org) == whole.degree(org)
+            assert folded_size(G, org) == len(folded_members(G, org)) == len(folded_names(G, org))
 
 
 def test_lists_lost_after_the_store_changed_are_not_rebuilt_from_the_other_store(members_home, tmp_path):

@@ -228,11 +228,15 @@ class SignalSets:
             self._sets[key] = frozenset(_signal_set(self.G, SIGNALS[signal], n, self._by_type[n]))
         return self._sets[key]
 
-    def _unfolded(self, signal: str, n) -> frozenset:
-        """n's set without the members folded into it."""
-        if n not in self._by_type:
-            self._by_type[n] = _neighbours_by_type(self.G, n)
-        return frozenset(_signal_set(self.G, SIGNALS[signal], n, self._by_type[n], folded=False))
+    def unfolded(self, signal: str, n) -> frozenset:
+        """n's set for one signal without the members folded into it (the same as :meth:`of`
+        on a graph that is not folded), remembered."""
+        key = (signal, n, False)
+        if key not in self._sets:
+            if n not in self._by_type:
+                self._by_type[n] = _neighbours_by_type(self.G, n)
+            self._sets[key] = frozenset(_signal_set(self.G, SIGNALS[signal], n, self._by_type[n], folded=False))
+        return self._sets[key]
 
     def relations(self, n) -> list:
         """n's relations ``(u, v, data)``, outgoing then incoming, remembered."""
@@ -253,7 +257,7 @@ class SignalSets:
         key = (signal, tuple(nodes))
         if key not in self._overlaps:
             if signal == "members":  # folded members: a column each, never sorted or named
-                X, rows, _ = incidence_matrix(self.G, nodes, neighbors=lambda n: self._unfolded(signal, n))
+                X, rows, _ = incidence_matrix(self.G, nodes, neighbors=lambda n: self.unfolded(signal, n))
                 X = _with_folded_columns(self.G, X, rows)
             else:
                 X, rows, _ = incidence_matrix(self.G, nodes, neighbors=lambda n: self.of(signal, n))

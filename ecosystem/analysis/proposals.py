@@ -24,7 +24,7 @@ from ecosystem.analysis.overlap import (
 )
 from ecosystem.analysis.requirements import critical_mass, requirement_gaps
 from ecosystem.evidence import CLUSTER_KINDS
-from ecosystem.graph import folded_members, folded_names
+from ecosystem.graph import foldable_members, folded_distinct, folded_members, folded_names
 
 __all__ = ["PARTNER_KINDS", "anchor_ranking", "propose"]
 
@@ -160,19 +160,40 @@ def _evidence(G, members, by_pair, sets: SignalSets, limit=8) -> list[dict]:
     return out[:limit]
 
 
-def _partners(G, members, partners: set) -> list[dict]:
-    """The partners of a group, sorted by id: the kinds that do not merge (``PARTNER_KINDS``)."""
-    folded = {u: name for m in members for u, name in zip(folded_members(G, m), folded_names(G, m))}  # companies, not nodes of G
+def _partners(G, members, sets: SignalSets, listed: bool) -> tuple[list[dict], int]:
+    """The partners of a group, sorted by id (the kinds that do not merge, ``PARTNER_KINDS``),
+    and how many of them are members with no other relation, counted rather than listed
+    (all listed if `listed`).
+
+    Those are the members :func:`ecosystem.graph.foldable_members` finds: folded out of an
+    analysis graph, nodes of a whole graph; either graph gives the same answer.
+    """
+    partners = set().union(*(sets.of("partners", m) | sets.unfolded("members", m) for m in members))
+    loose = {u for u, orgs in foldable_members(G).items() if not members.isdisjoint(orgs)}  # none in a folded graph
+    folded = {}
+    if listed:
+        folded = {u: name for m in members for u, name in zip(folded_members(G, m), folded_names(G, m))}  # companies, not nodes of G
+        partners |= folded.keys()
+    else:
+        partners -= loose
     out = []
     for p in sorted(partners):
         kind = G.nodes[p].get("kind") if p not in folded else "company"
         if kind not in CLUSTER_KINDS:
             out.append({"id": p, "name": folded[p] if p in folded else name_of(G, p), "kind": kind, "why_partner": PARTNER_KINDS.get(kind, "")})
-    return out
+    return out, 0 if listed else len(loose) + folded_distinct(G, members)
 
 
 def propose(
-    G: nx.MultiDiGraph, *, weights=None, min_score: float = 0.1, method: str = "louvain", resolution: float = 1.0, seed: int = 42, sets: SignalSets | None = None
+    G: nx.MultiDiGraph,
+    *,
+    weights=None,
+    min_score: float = 0.1,
+    method: str = "louvain",
+    resolution: float = 1.0,
+    seed: int = 42,
+    sets: SignalSets | None = None,
+    all_partners: bool = False,
 ) -> dict:
     """Propose which cluster organisations should consolidate.
 
@@ -195,6 +216,11 @@ def propose(
         Passed to the community method; the seed makes the output reproducible.
     sets : SignalSets, optional
         The organisations' signal sets, when the caller has them (computed once otherwise).
+    all_partners : bool
+        List every partner. By default the members that are nothing else (only members of
+        cluster organisations with at least ``FOLD_AT`` such members, and where they lie:
+        :func:`ecosystem.graph.foldable_members`) are counted in ``unlisted_members``, not
+        listed: a membership list of a million firms would otherwise be listed in full.
 
     Returns
     -------
@@ -235,7 +261,7 @@ def propose(
         score = sum(by_pair[(a, b)]["score"] for a in members for b in members if a < b and (a, b) in by_pair) / n_pairs
         themes = sorted(set().union(*(sets.of("themes", m) for m in members)))
         signals = {s: sum(1 for a in members for b in members if a < b and s in by_pair.get((a, b), {}).get("signals", {})) for s in SIGNALS}
-        partners = set().union(*(sets.of("partners", m) | sets.of("members", m) for m in members))
+        partners, unlisted = _partners(G, set(members), sets, all_partners)
         proposals.append({
             "members": [{"id": m, "name": name_of(G, m), "kind": G.nodes[m]["kind"]} for m in members],
             "anchor": {"id": anchor, "name": name_of(G, anchor), "why": _why_anchor(G, ranking[0]), "ranking": ranking},
@@ -248,7 +274,8 @@ def propose(
             "evidence": _evidence(G, members, by_pair, sets),
             "requirements": requirement_gaps(G, members, anchor, sets=sets),
             "operators": operators_of(G, members),
-            "partners": _partners(G, members, partners),
+            "partners": partners,
+            "unlisted_members": unlisted,
         })
     proposals.sort(key=lambda p: (-p["score"], -len(p["members"]), p["members"][0]["id"]))
     for rank, p in enumerate(proposals, 1):

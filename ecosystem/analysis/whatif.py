@@ -6,7 +6,6 @@ import networkx as nx
 
 from ecosystem.analysis.organisations import ALL_REGIONS, is_national, name_of, regions_served
 from ecosystem.analysis.overlap import SignalSets, cluster_organisations, pairwise_overlaps
-from ecosystem.graph import folded_members, folded_names
 
 __all__ = ["apply_proposals", "landscape_metrics"]
 
@@ -14,11 +13,10 @@ def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGrap
     """Return a copy of G with each proposal's members folded into its anchor."""
     H = G.copy()
     if "folded" in G.graph:  # members kept as lists (ecosystem.graph.folded): moved to the anchor too
-        orgs = G.graph["folded"]["counts"]
-        folded = H.graph["folded"] = {**G.graph["folded"], "members": {c: folded_members(G, c) for c in orgs}, "names": {c: folded_names(G, c) for c in orgs}}
-        for k in ("counts", "members", "degree"):
-            folded[k] = dict(folded.get(k, {}))
-        folded["shared"] = {u: list(orgs) for u, orgs in folded["shared"].items()}
+        before = G.graph["folded"]
+        folded = H.graph["folded"] = {k: v for k, v in before.items() if k not in ("members", "names")}
+        folded.update(counts=dict(before["counts"]), degree=dict(before.get("degree", {})), before=before)  # lists: G's, merged when read
+        folded["shared"] = {u: list(orgs) for u, orgs in before["shared"].items()}
     for p in proposals:
         anchor = p["anchor"]["id"]
         for m in p["members"]:
@@ -37,15 +35,13 @@ def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGrap
 
 
 def _move_folded(folded: dict, m, anchor) -> None:
-    """Move the members folded into m to the anchor: each once (a member of both is in both lists)."""
-    members, names, degree = folded["members"], folded["names"], folded["degree"]
-    if m in members:
-        both = dict(zip(members.get(anchor, []), names.get(anchor, [])))
-        for u, name in zip(members.pop(m), names.pop(m)):
-            both.setdefault(u, name)
-        members[anchor], names[anchor] = list(both), list(both.values())
-        folded["counts"].pop(m)
-        folded["counts"][anchor] = len(both)
+    """Move the members folded into m to the anchor: counted once each (a member of both
+    is in both lists), listed when the lists are read (:func:`ecosystem.graph.folded_members`
+    replays ``merges``)."""
+    counts, degree = folded["counts"], folded["degree"]
+    if m in counts:
+        both = sum(1 for orgs in folded["shared"].values() if m in orgs and anchor in orgs)
+        counts[anchor] = counts.get(anchor, 0) + counts.pop(m) - both
     if m in degree:
         degree[anchor] = degree.get(anchor, 0) + degree.pop(m)
     for orgs in folded["shared"].values():

@@ -348,8 +348,10 @@ def communities(G, method, k, min_score, fmt, weight_pairs):
 @click.option("--min-score", type=FINITE, default=0.1, show_default=True, help="Pairs at or below this overlap are not joined.")
 @click.option("--method", type=click.Choice(["louvain", "leiden", "auto"]), default="louvain", show_default=True)
 @click.option("--compare/--no-compare", default=True, show_default=True, help="Compare with the documents' recommendations (md, json).")
+@click.option("--all-partners", is_flag=True,
+              help="List every partner, the members with no other relation of a large membership list too (by default counted).")
 @weight_option
-def propose(G, fmt, output, min_score, method, compare, weight_pairs, seeds, as_of):
+def propose(G, fmt, output, min_score, method, compare, all_partners, weight_pairs, seeds, as_of):
     """Propose which cluster organisations should consolidate, with anchor, hubs and evidence.
 
     \b
@@ -362,7 +364,7 @@ def propose(G, fmt, output, min_score, method, compare, weight_pairs, seeds, as_
     from ecosystem.output.tables import proposals_csv, proposals_markdown, to_json
 
     sets = SignalSets(G)  # computed once, shared by the proposals and the comparison
-    result = run_propose(G, weights=parse_weights(weight_pairs), min_score=min_score, method=method, sets=sets)
+    result = run_propose(G, weights=parse_weights(weight_pairs), min_score=min_score, method=method, sets=sets, all_partners=all_partners)
     comparison = compare_with_recommendations(G, result, recommendations_of(seeds, as_of), sets=sets) if compare else None
     if fmt == "json":
         text = to_json({**result, "as_of": as_of, **({"comparison": comparison} if compare else {})})

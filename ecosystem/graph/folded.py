@@ -145,11 +145,29 @@ def _folded(G: nx.Graph) -> dict:
 
 def _loaded(G: nx.Graph, what: str) -> dict:
     """``G.graph["folded"][what]``, read from the cache on first use."""
-    folded = _folded(G)
-    if what not in folded:
+    return _lists(_folded(G), what)
+
+
+def _lists(folded: dict, what: str) -> dict:
+    """``folded[what]``: read from the cache on first use, or, in a what-if copy, from the
+    graph it copies (``before``) with the organisations it merged (``merges``) moved to their anchors."""
+    if what in folded:
+        return folded[what]
+    if "before" not in folded:
         for k, v in LOADERS[folded["files"][what]]().items():
-            folded.setdefault(k, v)  # a what-if merge's copy has lists of its own
-    return folded[what]
+            folded.setdefault(k, v)
+        return folded[what]
+    lists = _lists(folded["before"], what)
+    if what in ("members", "names"):
+        members, lists = dict(_lists(folded["before"], "members")), dict(lists)
+        for m, anchor in folded.get("merges", [])[len(folded["before"].get("merges", [])) :]:  # those since the copy
+            if m in members:
+                both = dict(zip(members.get(anchor, []), lists.get(anchor, [])))
+                for u, item in zip(members.pop(m), lists.pop(m)):
+                    both.setdefault(u, item)
+                members[anchor], lists[anchor] = list(both), list(both.values() if what == "names" else both)
+    folded[what] = lists
+    return lists
 
 
 def folded_size(G: nx.Graph, n) -> int:

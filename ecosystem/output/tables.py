@@ -199,8 +199,12 @@ def proposals_markdown(result: dict, comparison: list[dict] | None = None, as_of
                 shown = "; ".join(f"{e['name']} ({e['source']})" for e in o["evidence"])
                 out.append(f"- {o['name']} (`{o['id']}`, {o['kind'].replace('_', ' ')}): {o['role']}, {o['why']}: {shown}")
             out.append("")
-        if p["partners"]:
-            out.append("**Partners, not members:** " + partners_text(p["partners"]))
+        unlisted = p.get("unlisted_members", 0)
+        if p["partners"] or unlisted:
+            told = [partners_text(p["partners"])] if p["partners"] else []
+            if unlisted:
+                told.append(f"{unlisted:,} member compan{'ies' if unlisted != 1 else 'y'} with no other relation (counted; --all-partners lists them)")
+            out.append("**Partners, not members:** " + ", ".join(told))
             out.append("")
     out += ["## Kept separate", ""]
     out += [f"- {k['name']} (`{k['id']}`): {k['why']}" for k in result["kept_separate"]] or ["- none"]
