@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -391,20 +392,24 @@ def test_a_report_rebuilds_the_whole_graph_only_for_a_small_store():
 
 def test_members_folded_as_the_imports_are_merged_are_those_fold_members_folds_from_the_whole_graph(members_home):
     from ecosystem.graph import name_index
-    from ecosystem.ingest.store import add_imports
+    from ecosystem.ingest.store import add_imports, list_imports, load_import
+    from ecosystem.ingest.view import names_of_nodes
 
     whole = graph_with_imports(home=members_home)
     stats, index = graph_stats(whole), name_index(whole)
     assert fold_members(whole) == N_FOLDED
+    listed = next(e["name"] for e in list_imports(members_home) if e["source"] == "members")
+    assert load_import(listed, members_home, expand=False).columns is not None  # stored as columns, folded from them
     G = build_graph()
     merged = add_imports(G, members_home, fold_at=FOLD_AT)
-    assert len(merged["folded"]) == N_FOLDED and G.graph["folded"] == whole.graph["folded"]
+    assert merged["folded"] == N_FOLDED and json.dumps(G.graph["folded"]) == json.dumps(whole.graph["folded"])
     assert list(G.nodes(data=True)) == list(whole.nodes(data=True))
     assert list(G.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))
     assert all(list(G.pred[n]) == list(whole.pred[n]) for n in G)
-    assert name_index(G, more=merged["folded"]) == index
+    mine = {k: n for k, n in index.items() if k in name_index(G)}  # the names G's nodes have, each naming what it names in the whole graph
+    assert names_of_nodes(G, merged["folded_names"]) == mine
     cached = analysis_graph(home=members_home)  # the whole graph's counts and names, from the folded one
-    assert cached.graph["stats"] == stats and json.loads(Path(cached.graph["names_file"]).read_bytes())["names"] == index
+    assert cached.graph["stats"] == stats and json.loads(Path(cached.graph["names_file"]).read_bytes())["names"] == mine
 
 
 def test_what_if_merges_give_a_folded_members_relations_in_the_whole_graphs_order():
@@ -437,3 +442,24 @@ def test_lists_lost_after_the_store_changed_are_not_rebuilt_from_the_other_store
     Path(G.graph["folded"]["files"]["members"]).unlink()
     with pytest.raises(EcosystemError, match="changed while this command ran"):
         folded_members(G, "danish-food-cluster")
+
+
+def test_members_stored_as_columns_that_are_damaged_are_refused_with_the_file_named(members_home, tmp_path):
+    from ecosystem.ingest.store import list_imports
+
+    home = tmp_path / "home"
+    shutil.copytree(members_home / "imports", home / "imports")  # no cache: the import is read
+    entry = next(e for e in list_imports(home) if e["source"] == "members")
+    path = home / "imports" / entry["data_file"]
+    data = json.loads(gzip.decompress(path.read_bytes()))
+    assert len(data["members"]["ids"]) == N_FOLDED  # every member that folds is stored as columns
+    for damage in ("start", "ids"):
+        broken = json.loads(json.dumps(data))
+        if damage == "start":
+            broken["members"]["relations"]["start"][0] = 10**9
+        else:
+            del broken["members"]["ids"]
+        path.write_bytes(gzip.compress(json.dumps(broken).encode()))
+        for args in (["stats"], ["propose"], ["export", "-o", str(tmp_path / "g.graphml")]):
+            result = CliRunner().invoke(cli, [*args, "--home", str(home)], env={"ECOSYSTEM_CACHE": None})
+            assert result.exit_code == 1 and str(path) in result.output and "import the file again" in result.output, result.output

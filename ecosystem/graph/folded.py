@@ -73,14 +73,21 @@ def foldable_members(G: nx.MultiDiGraph, at_least: int = FOLD_AT) -> dict:
     return with_enough(found, at_least)
 
 
-def with_enough(found: dict, at_least: int) -> dict:
+def with_enough(found: dict, at_least: int, count: dict | None = None) -> dict:
     """``{member: organisations}`` of `found` (``None`` for a member that is more) whose
-    organisations each have at least `at_least` such members: the ones to fold."""
-    count: dict = {}
+    organisations each have at least `at_least` such members: the ones to fold. `count`
+    gives the members per organisation when more are counted than `found` holds (:func:`tally`)."""
+    count = tally(found) if count is None else count
+    return {u: orgs for u, orgs in found.items() if orgs and all(count[c] >= at_least for c in orgs)}
+
+
+def tally(found: dict, more: dict | None = None) -> dict:
+    """How many members of `found` each organisation has, plus those `more` counts."""
+    count = dict(more or {})
     for orgs in found.values():
         for c in orgs or ():
             count[c] = count.get(c, 0) + 1
-    return {u: orgs for u, orgs in found.items() if orgs and all(count[c] >= at_least for c in orgs)}
+    return count
 
 
 def memberships(relations: Iterable[tuple], node: Mapping) -> tuple | None:
@@ -89,13 +96,25 @@ def memberships(relations: Iterable[tuple], node: Mapping) -> tuple | None:
     they say: else None."""
     orgs = []
     for v, type_ in relations:
-        to = node[v]
-        to_cluster = to.get("kind") in CLUSTER_KINDS
-        if type_ == "MEMBER_OF" and to_cluster:
+        role = relation_role(type_, node[v])
+        if role == "member":
             orgs.append(v)
-        elif type_ != "LOCATED_IN" or to_cluster or to.get("subtype") == "region":
-            return None  # located in a region itself: its relations are evidence of the organisation's regions
+        elif role is None:
+            return None
     return tuple(orgs) if orgs and len(set(orgs)) == len(orgs) else None  # listed twice by one organisation: two relations
+
+
+def relation_role(type_: str, to: Mapping) -> str | None:
+    """What a relation of type `type_` to a node with attributes `to` says of a member that
+    could fold: ``"member"`` (of a cluster organisation), ``"place"`` (where it lies), or
+    None (something more: it does not fold). Located in a region itself is more: such a
+    relation is evidence of the organisation's regions."""
+    to_cluster = to.get("kind") in CLUSTER_KINDS
+    if type_ == "MEMBER_OF" and to_cluster:
+        return "member"
+    if type_ == "LOCATED_IN" and not to_cluster and to.get("subtype") != "region":
+        return "place"
+    return None
 
 
 def _organisations(G: nx.MultiDiGraph, u) -> tuple | None:

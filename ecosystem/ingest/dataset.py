@@ -29,7 +29,11 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ecosystem.evidence import ORGANISATION_KINDS
+from ecosystem.graph.folded import FOLD_AT
+from ecosystem.ingest import columns
 from ecosystem.ingest.resolution import normalise_name
 
 __all__ = ["Dataset", "EDGE_FIELDS", "Edge", "FORMAT", "bulk"]
@@ -143,7 +147,8 @@ class Dataset:
     the file names (a member's cluster) and are never created in the graph.
     ``links`` is filled by :func:`~ecosystem.ingest.store.save_import`: imported id ->
     ``{entity, method, score}``; ``norms`` keeps the names normalised so far
-    (:meth:`normalised`).
+    (:meth:`normalised`). ``columns`` holds members read as columns and not put back
+    (``decode(..., expand=False)``, :mod:`~ecosystem.ingest.columns`); None otherwise.
     """
 
     name: str
@@ -154,6 +159,7 @@ class Dataset:
     dropped_columns: list[str] = field(default_factory=list)
     links: dict[str, dict] = field(default_factory=dict)
     norms: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    columns: dict | None = field(default=None, repr=False)
 
     def normalised(self, name: str) -> str:
         """:func:`~ecosystem.ingest.resolution.normalise_name` of `name`, worked out once per import.
@@ -201,12 +207,18 @@ class Dataset:
             if d.get("kind") in ORGANISATION_KINDS and not d.get("ref") and (places or not n.startswith("kommune-"))
         ]
 
-    def encode(self) -> bytes:
+    def expand(self) -> Dataset:
+        """Put members read as columns back among the nodes and edges (in place); return self."""
+        columns.expand(self, Edge)
+        return self
+
+    def encode(self, *, fold_at: int | None = FOLD_AT) -> bytes:
         """Return the dataset in its stored form: gzip-compressed JSON, the same bytes for the same data.
 
         Edges are lists in the order of :data:`EDGE_FIELDS`; empty node attributes are
-        left out. The JSON is written and compressed in pieces: memory holds the
-        compressed bytes, not the text.
+        left out. Members that would fold with `fold_at` (None: none) are stored as
+        columns (:mod:`~ecosystem.ingest.columns`; format 2). The JSON is written and
+        compressed in pieces: memory holds the compressed bytes, not the text.
 
         >>> ds = Dataset("t", "test")
         >>> ds.add_edge(ds.add_node("a", kind="company", name="A", cvr=None), "MEMBER_OF", "b", file="f.csv", row=2)
@@ -217,18 +229,29 @@ class Dataset:
         True
         """
         dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
-        nodes = self.nodes
+        nodes, edges = self.nodes, self.edges
+        packed = [dump(self.columns)] if self.columns is not None else None
+        if packed is None and fold_at is not None and (picked := columns.split(self, fold_at)) is not None:
+            ids = list(nodes)
+            nodes = {ids[i]: nodes[ids[i]] for i in np.flatnonzero(~picked.held).tolist()}  # the others: few
+            edges = [edges[i] for i in np.flatnonzero(~picked.kept).tolist()]
+            del ids
+            packed = picked.pieces(dump)
         return _gzip(
             itertools.chain(
                 [dump({"dropped_columns": self.dropped_columns, "edge_fields": EDGE_FIELDS})[:-1], ',"edges":['],
-                _batches(self.edges, lambda batch: dump(batch)[1:-1]),
+                _batches(edges, lambda batch: dump(batch)[1:-1]),
                 [
                     '],"files":',
                     dump(self.files),
                     ',"format":',
-                    dump(FORMAT),
+                    dump(FORMAT if packed is None else 2),
                     ',"links":',
                     dump(self.links),
+                    *([',"members":'] if packed is not None else []),
+                ],
+                packed or [],
+                [
                     ',"name":',
                     dump(self.name),
                     ',"nodes":{',
@@ -239,8 +262,9 @@ class Dataset:
         )
 
     @classmethod
-    def decode(cls, data: bytes) -> Dataset:
-        """Read a dataset back from :meth:`encode`'s bytes.
+    def decode(cls, data: bytes, *, expand: bool = True) -> Dataset:
+        """Read a dataset back from :meth:`encode`'s bytes; with ``expand=False`` members
+        stored as columns stay in ``columns`` (see :mod:`~ecosystem.ingest.columns`).
 
         Raises
         ------
@@ -261,8 +285,15 @@ class Dataset:
             )
             if list(fields) != list(EDGE_FIELDS):
                 raise ValueError(f"edge fields {fields} are not {list(EDGE_FIELDS)}")
+            if payload.get("format", FORMAT) > 2:
+                raise ValueError(f"format {payload['format']} is newer than this version of ecosystem reads (2)")
             ds.edges = [Edge(e) for e in payload["edges"]]
-        for d in ds.nodes.values():
-            d.setdefault("aliases", [])
-            d.setdefault("subtype", "")
+            ds.columns = payload.get("members")
+            if ds.columns is not None:
+                columns.check(ds.columns, len(ds.edges))
+            for d in ds.nodes.values():
+                d.setdefault("aliases", [])
+                d.setdefault("subtype", "")
+            if expand:
+                columns.expand(ds, Edge)
         return ds

@@ -16,7 +16,8 @@ import networkx as nx
 from ecosystem.errors import EcosystemError
 from ecosystem.evidence import ATTRIBUTES, kind_labels
 from ecosystem.graph import successors
-from ecosystem.graph.folded import memberships, with_enough
+from ecosystem.graph.folded import memberships, tally, with_enough
+from ecosystem.ingest import columns
 from ecosystem.ingest.dataset import EDGE_FIELDS, Dataset
 from ecosystem.ingest.resolution import normalise_name
 
@@ -71,6 +72,11 @@ def merge_datasets(
     """
     as_of = G.graph.get("as_of") if as_of is None else as_of
     countries = _check_countries(countries, datasets) if countries is not None else None
+    packed = [ds for ds in datasets if ds.columns is not None]  # members read as columns (ingest.columns)
+    if packed and fold_at is None:
+        for ds in packed:
+            ds.expand()
+        packed = []
 
     former = successors(G)
     mapping: dict[str, str] = {}
@@ -93,10 +99,10 @@ def merge_datasets(
                     mapping[n] = mapping.get(other, other)
 
     summary = {"imports": [ds.name for ds in datasets], "nodes_added": 0, "edges_added": 0, "linked": 0, "merged": 0}
-    selected = [(ds, _select(ds, as_of, countries)) for ds in datasets]
+    selected = [(ds, _select(ds, as_of, countries, ds.columns)) for ds in datasets]
     todo = []
     for ds, edges in selected:
-        first: dict[str, int] = {}
+        first: dict[str, int] = dict.fromkeys(columns.touched(ds)) if ds.columns is not None else {}  # undated
         for start, _, end, _, year, *_ in edges:  # unpacked: Edge's by-name lookup costs a call a field
             for n in (start, end):
                 first.setdefault(n, year)
@@ -105,6 +111,7 @@ def merge_datasets(
         todo += [(mapping.get(n, n) != n, ds, n, first[n]) for n in sorted(first)]
     linked: set[str] = set()
     merged_ids: set[str] = set()
+    saved = {n: {k: list(v) if isinstance(v, list) else v for k, v in d.items()} for n, d in G.nodes(data=True)} if packed else {}
     # Nodes under their own id first, so a merged-in node never stands in for its target.
     for merged, ds, n, first_year in sorted(todo, key=lambda x: x[0]):
         d = ds.nodes[n]
@@ -120,7 +127,17 @@ def merge_datasets(
         elif not d.get("ref"):
             G.add_node(target, **_node_attrs(ds, d, first_year))
             summary["nodes_added"] += 1
-    held, members, relations = _foldable(G, selected, mapping, fold_at) if fold_at is not None else ({}, {}, {})
+    counted = columns.counts(packed) if packed else {}
+    held, members, relations, count = _foldable(G, selected, mapping, fold_at, counted) if fold_at is not None else ({}, {}, {}, {})
+    if packed:
+        why = columns.clash(G, datasets, mapping, keyed, fold_at)
+        if why is None and (held or any(count[c] < fold_at for c in counted)):
+            why = "other members fold with them"
+        if why is not None:  # fold them as nodes: the graph as it was, the members put back
+            _restore(G, saved)
+            for ds in packed:
+                ds.expand()
+            return merge_datasets(G, datasets, as_of=as_of, countries=countries, fold_at=fold_at)
     kept = {u: {} for u, orgs in held.items() if len(orgs) > 1}  # a member of several: its MEMBER_OF relations, cited as evidence
     added: set[tuple] = set()
     for ds, edges in selected:
@@ -135,9 +152,13 @@ def merge_datasets(
                     kept[u].setdefault(v, {}).setdefault(key, {}).update(_edge_attrs(ds, type_, role, year, file, row, amount, amount_unit, method))
                 continue
             G.add_edge(u, v, key=key, **_edge_attrs(ds, type_, role, year, file, row, amount, amount_unit, method))
-    if held:
+    if packed:
+        lists = columns.fold(G, packed, mapping, _edge_key, _edge_attrs)
+        summary["nodes_added"] += lists["folded"]
+        summary.update(folded=lists["folded"], folded_types=lists["folded_types"], folded_names=lists["folded_names"])
+    elif held:
         summary.update(_fold(G, held, members, relations, kept))
-    summary["edges_added"] = len(added)
+    summary["edges_added"] = len(added) + (lists["edges"] if packed else 0)
     summary["linked"] = len(linked)
     summary["merged"] = len(merged_ids)
     return summary
@@ -168,11 +189,12 @@ def _edge_attrs(ds: Dataset, type_, role, year, file, row, amount, amount_unit, 
     return attrs
 
 
-def _foldable(G: nx.MultiDiGraph, selected: list, mapping: dict, at_least: int) -> tuple[dict, dict, dict]:
+def _foldable(G: nx.MultiDiGraph, selected: list, mapping: dict, at_least: int, counted: dict) -> tuple[dict, dict, dict, dict]:
     """:func:`ecosystem.graph.foldable_members` of the graph the selected edges would make of G
     (whose nodes are all added), found from the edges: ``{member: (organisation, ...)}``; also
-    each organisation's such members in the order of its relations, and each member's
-    relations ``{(v, key): type}`` in the order they would be added."""
+    each organisation's such members in the order of its relations, each member's
+    relations ``{(v, key): type}`` in the order they would be added, and how many members
+    each organisation has that could fold (with `counted`, those kept as columns)."""
     node, succ, pred = G._node, G._succ, G._pred
     out: dict = {}
     into: set = set()
@@ -192,9 +214,18 @@ def _foldable(G: nx.MultiDiGraph, selected: list, mapping: dict, at_least: int) 
                     if type_ == "MEMBER_OF":
                         order.setdefault(v, []).append(u)
     found = {u: memberships(((v, t) for (v, _), t in rels.items()), node) for u, rels in out.items() if u not in into}
-    held = with_enough(found, at_least)  # the rule of ecosystem.graph.foldable_members, on the relations to be added
+    count = tally(found, counted)
+    held = with_enough(found, at_least, count)  # the rule of ecosystem.graph.foldable_members, on the relations to be added
     members = {c: [u for u in order[c] if u in held] for c in dict.fromkeys(c for orgs in held.values() for c in orgs)}
-    return held, members, {u: out[u] for u in held}
+    return held, members, {u: out[u] for u in held}, count
+
+
+def _restore(G: nx.MultiDiGraph, saved: dict) -> None:
+    """Put G's nodes back as `saved` holds them (no relation was added since)."""
+    G.remove_nodes_from([n for n in G if n not in saved])
+    for n, d in saved.items():
+        G._node[n].clear()
+        G._node[n].update(d)
 
 
 def _fold(G: nx.MultiDiGraph, held: dict, members: dict, relations: dict, kept: dict) -> dict:
@@ -214,11 +245,11 @@ def _fold(G: nx.MultiDiGraph, held: dict, members: dict, relations: dict, kept: 
     evidence = {u: [node[u].get("name", u), [[v, k, d] for v, keys in kept[u].items() for k, d in keys.items()]] for u in shared}
     counts = {c: len(mine) for c, mine in members.items()}
     G.graph["folded"] = {"counts": counts, "members": members, "shared": shared, "degree": degree, "names": names, "relations": evidence}
-    folded = [(u, node[u]) for u in found]
+    names = [(u, node[u].get("name", u), node[u].get("aliases") or []) for u in found]
     for u in found:
         del node[u], succ[u], pred[u]
     getattr(G, "__networkx_cache__", {}).clear()
-    return {"folded": folded, "folded_types": types}
+    return {"folded": len(found), "folded_types": types, "folded_names": names}
 
 
 # Where the EU's codes differ from ISO 3166, CORDIS uses the EU's.
@@ -229,6 +260,7 @@ def _check_countries(countries: Iterable[str], datasets: list[Dataset]) -> set[s
     """Upper-case the codes; refuse codes no imported participant has, naming the known ones."""
     wanted = {c.strip().upper() for c in countries}
     known = {d["country"] for ds in datasets for d in ds.nodes.values() if d.get("country")}
+    known |= {c for ds in datasets if ds.columns is not None for c in columns.countries(ds)}
     unknown = sorted(wanted - known)
     if unknown and datasets:
         hints = [f"CORDIS writes {c} as {_EU_CODES[c]}" for c in unknown if _EU_CODES.get(c) in known]
@@ -240,8 +272,10 @@ def _check_countries(countries: Iterable[str], datasets: list[Dataset]) -> set[s
     return wanted
 
 
-def _select(ds: Dataset, as_of: int | None, countries: set | None) -> list[dict]:
-    """The dataset's edges that survive `as_of` and `countries`, with what hangs off them."""
+def _select(ds: Dataset, as_of: int | None, countries: set | None, packed: dict | None = None) -> list[dict]:
+    """The dataset's edges that survive `as_of` and `countries`, with what hangs off them;
+    with `packed` (members kept as columns, whose relations are undated and all survive)
+    the same edges as with the members among the nodes, less theirs."""
     projects = {n for n, d in ds.nodes.items() if d.get("kind") == "project"}
     late = {n for n in projects if as_of is not None and (ds.nodes[n].get("year") or 0) > as_of}
     if countries is not None:
@@ -254,15 +288,21 @@ def _select(ds: Dataset, as_of: int | None, countries: set | None) -> list[dict]
             continue
         (aux if type_ in _AUXILIARY else core).append(e)
     used = {n for start, _, end, *_ in core for n in (start, end)}
+    later = []  # the ends of the packed members' own LOCATED_IN relations, taken in the first round
+    if packed is not None:
+        kinds = packed["kinds"]
+        used |= {end for type_, end, *_ in kinds if type_ not in _AUXILIARY}
+        later = [{end for type_, end, *_ in kinds if type_ in _AUXILIARY}]
     chosen = list(core)
     pending = aux
     # An organisation's municipality, then the municipality's region: follow the chain.
     while pending:
         take = [e for e in pending if e["start"] in used]
-        if not take:
+        more = later.pop() if later else set()
+        if not take and more <= used:
             break
         chosen += take
-        used |= {e["end"] for e in take}
+        used |= {e["end"] for e in take} | more
         taken = set(map(id, take))
         pending = [e for e in pending if id(e) not in taken]
     return chosen

@@ -232,15 +232,15 @@ def remove_import(name: str, home=None) -> dict:
     return entry
 
 
-def load_import(name: str, home=None) -> Dataset:
-    """Read one stored import back into a :class:`Dataset`."""
+def load_import(name: str, home=None, *, expand: bool = True) -> Dataset:
+    """Read one stored import back into a :class:`Dataset` (see :meth:`Dataset.decode` for `expand`)."""
     folder = _imports_dir(home)
     entry = _read_manifest(folder)["imports"].get(name)
     if entry is None:
         raise UnknownImport(f"no import named {name!r} (see `ecosystem import --list`)")
     path = folder / entry["data_file"]
     try:
-        return Dataset.decode(path.read_bytes())
+        return Dataset.decode(path.read_bytes(), expand=expand)
     except (OSError, EOFError, ValueError, zlib.error) as err:
         raise EcosystemError(f"{path}: the stored import {name!r} cannot be read ({err}); import the file again") from None
 
@@ -307,7 +307,8 @@ def add_imports(
             raise UnknownImport(f"no import named {', '.join(map(repr, missing))} (see `ecosystem import --list`)")
         entries = [e for e in entries if e["name"] in wanted]
     with bulk():
-        summary = merge_datasets(G, [load_import(e["name"], home) for e in entries], as_of=as_of, countries=countries, fold_at=fold_at)
+        datasets = [load_import(e["name"], home, expand=fold_at is None) for e in entries]  # members as columns, folded from them
+        summary = merge_datasets(G, datasets, as_of=as_of, countries=countries, fold_at=fold_at)
     G.graph["imports"] = {e["name"]: e["organisations"] for e in entries}
     return summary
 

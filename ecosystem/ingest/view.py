@@ -45,9 +45,9 @@ from ecosystem.ingest.dataset import bulk
 from ecosystem.ingest.packed import fill, pack, unpack
 from ecosystem.ingest.store import add_imports, ecosystem_home, list_imports
 
-__all__ = ["analysis_graph", "cut_for_analysis", "find_complete", "CACHE_FORMAT", "RADIUS"]
+__all__ = ["analysis_graph", "cut_for_analysis", "find_complete", "names_of_nodes", "CACHE_FORMAT", "RADIUS"]
 
-CACHE_FORMAT = 4  # 2: attributes packed by shape (packed.pack); 3: members of one organisation folded (graph.fold_members); 4: of several too, lists apart
+CACHE_FORMAT = 5  # 2: attributes packed by shape (packed.pack); 3: members of one organisation folded (graph.fold_members); 4: of several too, lists apart; 5: names of G's nodes only
 RADIUS = 2  # relations from a cluster organisation that the analyses read
 SHOW_DEGREE = 1000  # a seed entity with at most this many relations keeps all its neighbours
 KEEP_CACHES = 8  # the most recently used cache files kept; older ones are removed
@@ -182,14 +182,13 @@ def _build(seeds, as_of, home, countries, folder: Path, key: str, say) -> tuple[
     # folded as the imports are merged (the graph is the one fold_members would leave of
     # the whole merged graph), which spares most of the time and memory of a large list.
     merged = add_imports(G, home, as_of=as_of, countries=countries, fold_at=FOLD_AT)
-    folded = merged.get("folded", [])
-    if folded:
+    if merged.get("folded"):
         G.graph["folded"] = G.graph.pop("folded")  # after "imports", as fold_members would have set it
-        say(f"kept {len(folded):,} members (with no other relation) as lists, not nodes")
+        say(f"kept {merged['folded']:,} members (with no other relation) as lists, not nodes")
     # What `find_complete` needs to answer for the whole graph (its names, below its
     # degrees) and the whole graph's counts.
-    stats, index = _whole_stats(graph_stats(G), folded, merged.get("folded_types", {})), name_index(G, more=folded)
-    del folded, merged
+    stats, index = _whole_stats(graph_stats(G), merged), names_of_nodes(G, merged.get("folded_names", ()))
+    del merged
     # Seed entities keep their neighbours too (unless they have thousands, as a region
     # does), so that `show` answers for them from the cache.
     near = {m for n in seed_nodes if folded_degree(G, n) <= SHOW_DEGREE for m in (*G.successors(n), *G.predecessors(n))}
@@ -217,22 +216,36 @@ def _build(seeds, as_of, home, countries, folder: Path, key: str, say) -> tuple[
     return cached, side
 
 
-def _whole_stats(stats: dict, folded: list, types: dict) -> dict:
-    """:func:`ecosystem.graph.graph_stats` of the whole graph, from that of G and what was folded out of it."""
-    if not folded:
+def _whole_stats(stats: dict, merged: dict) -> dict:
+    """:func:`ecosystem.graph.graph_stats` of the whole graph, from that of G and what was folded out of it (companies all)."""
+    if not merged.get("folded"):
         return stats
     kinds, by_type = dict(stats["nodes_by_kind"]), dict(stats["relationships_by_type"])
-    for _, d in folded:
-        kinds[d.get("kind")] = kinds.get(d.get("kind"), 0) + 1
-    for t, n in types.items():
+    kinds["company"] = kinds.get("company", 0) + merged["folded"]
+    for t, n in merged["folded_types"].items():
         by_type[t] = by_type.get(t, 0) + n
     return {
         **stats,
-        "nodes": stats["nodes"] + len(folded),
-        "relationships": stats["relationships"] + sum(types.values()),
+        "nodes": stats["nodes"] + merged["folded"],
+        "relationships": stats["relationships"] + sum(merged["folded_types"].values()),
         "nodes_by_kind": dict(sorted(kinds.items())),
         "relationships_by_type": dict(sorted(by_type.items())),
     }
+
+
+def names_of_nodes(G: nx.MultiDiGraph, folded: Iterable[tuple]) -> dict:
+    """The whole graph's :func:`~ecosystem.graph.name_index` for the names a node of G has:
+    ``{name: node}``, where the node may be a member folded away (`folded`: ``(id, name,
+    aliases)``) whose id comes first. Names only folded members have are left out:
+    :func:`find_complete` finds no node of G for them either way.
+    """
+    index = name_index(G)
+    for u, *names in folded:
+        for name in (u, names[0], *names[1]):
+            key = " ".join(str(name).split()).casefold()
+            if u < index.get(key, u):
+                index[key] = u
+    return index
 
 
 PARTS = {"members": ("members",), "folded": ("names", "relations")}

@@ -1,0 +1,387 @@
+"""Members stored as columns, and folded from them as the imports are merged.
+
+A membership list of a million rows is a million company nodes with a ``MEMBER_OF``
+relation or two and a ``LOCATED_IN`` one each, and the analysis graph keeps nearly all of
+them as lists, not nodes (:mod:`ecosystem.graph.folded`). Reading them as a million node
+dicts only to fold them away cost most of a minute. So an import is stored with the
+members that would fold were it the only import (:func:`split`: the rule of
+:func:`ecosystem.graph.foldable_members` on the import's own nodes and relations) as
+columns beside its other nodes and relations:
+
+- ``ids``, in the nodes' order, and ``nodes``: each attribute a column (``values``;
+  ``table`` and ``index`` for one with few values; ``same`` for one value), ``None``
+  where a member has none;
+- ``relations``: ``start`` (a member's position in ``ids``), ``kind`` (a position in
+  ``kinds``, the ``[type, end, role, file, method]`` they share) and ``row``, in the
+  import's order; ``others_at`` says where the other relations stand in that order;
+- ``norms``: the members' normalised names (``org`` for name-only ids, ``keyed`` for CVR
+  and PIC ids), to tell whether merging by name would touch them;
+- ``at_least``: the threshold they were picked with.
+
+:meth:`Dataset.decode <ecosystem.ingest.dataset.Dataset.decode>` puts them back
+(:func:`expand`): every reader sees the import as it was. The analysis graph's build reads
+them as they are, and :func:`ecosystem.ingest.merge.merge_datasets` folds them
+(:func:`fold`) when :func:`clash` finds that nothing else in the merge touches them;
+otherwise it puts them back and folds as it does any member. Either way the graph, and
+``G.graph["folded"]``, are the same (``tests/test_fold_properties.py``).
+"""
+
+from __future__ import annotations
+
+import array
+import collections
+import itertools
+import json
+import operator
+
+import numpy as np
+
+from ecosystem.evidence import CLUSTER_KINDS
+from ecosystem.graph.folded import relation_role
+
+__all__ = ["Split", "split", "expand", "clash", "counts", "fold", "touched", "countries"]
+
+_TABLE_AT = 256  # a column with at most this many distinct values is kept as a table and an index (small ints)
+
+
+def split(ds, at_least: int) -> Split | None:
+    """The members of `ds` to store as columns (see :class:`Split`); None if there are none.
+
+    A member is kept as columns when it is an imported company that no relation of `ds`
+    ends at and no link names, whose relations all have a row and no year or amount, and
+    are one ``MEMBER_OF`` to each of some cluster organisations (each with at least
+    `at_least` such members) and ``LOCATED_IN`` ones, not to a region itself
+    (:func:`ecosystem.graph.folded.relation_role`). Worked out on arrays: an import of a
+    million members is about a gigabyte of dicts already.
+    """
+    nodes, edges = ds.nodes, ds.edges
+    if not edges or _maps_by_name(ds):
+        return None  # a name-only organisation of the import merges into one with a CVR: folded the usual way
+    n = len(nodes)
+    pairs: dict = {}  # (type, end) -> number
+    index = {u: i for i, u in enumerate(nodes)}
+    pair, start, odd = array.array("i"), array.array("i"), array.array("b")
+    to_pair, to_start, to_odd, number, at = pair.append, start.append, odd.append, pairs.setdefault, index.get
+    for u, t, v, _, y, a, x, _, r, _ in edges:  # unpacked whole: Edge's by-name lookup costs a call a field
+        to_pair(number((t, v), len(pairs)))
+        to_start(at(u, -1))
+        to_odd(y is not None or a is not None or x is not None or r is None)
+    pair, start, odd = np.frombuffer(pair, dtype=np.int32), np.frombuffer(start, dtype=np.int32), np.frombuffer(odd, dtype=np.int8).astype(bool)
+    ends = [index[v] for _, v in pairs if v in index]
+    linked = [index[u] for u in ds.links if u in index]
+    del index
+    held = _held(nodes, pairs, pair, start, odd, ends, linked, at_least)
+    del pair, odd
+    if not held.any():
+        return None
+    keys = list(nodes)
+    order = np.flatnonzero(held)
+    position = np.full(n, -1, dtype=np.int32)
+    position[order] = np.arange(len(order), dtype=np.int32)
+    ids = [keys[i] for i in order.tolist()]  # in the nodes' order (the order of the rows, or sorted once read back)
+    del keys, order
+    kept = held[np.maximum(start, 0)] & (start >= 0)
+    kinds: dict = {}
+    kind, row = array.array("i"), array.array("q")
+    to_kind, to_row, number = kind.append, row.append, kinds.setdefault
+    for i in range(0, len(edges), 100_000):  # a piece at a time: the flags of two million relations are 16 MB as a list
+        for (_, t, v, o, _, _, _, fi, r, me), f in zip(edges[i : i + 100_000], kept[i : i + 100_000].tolist()):
+            if f:
+                to_kind(number((t, v, o, fi, me), len(kinds)))
+                to_row(r)
+    kind, row = np.frombuffer(kind, dtype=np.int32), np.frombuffer(row, dtype=np.int64)
+    return Split(ds, at_least, ids, held, kept, position[start[kept]], kind, row, [list(k) for k in kinds])
+
+
+def _held(nodes: dict, pairs: dict, pair, start, odd, ends: list, linked: list, at_least: int):
+    """Which nodes fold (a boolean per node), from the relations' starts and (type, end) pairs."""
+    n = len(nodes)
+    roles = [relation_role(t, nodes[v]) if v in nodes else None for t, v in pairs]
+    mine = start >= 0
+    joined = np.array([r == "member" for r in roles], dtype=bool)[pair] & mine
+    other = np.array([r is None for r in roles], dtype=bool)[pair] | odd | ~mine
+    eligible = np.fromiter((d.get("kind") == "company" and not d.get("ref") for d in nodes.values()), dtype=bool, count=n)
+    eligible[ends] = False
+    eligible[linked] = False
+    bad = np.zeros(n, dtype=bool)
+    bad[start[other & mine]] = True
+    twice = np.sort(start[joined].astype(np.int64) * len(pairs) + pair[joined])  # listed twice by one organisation: two relations
+    bad[(twice[1:][twice[1:] == twice[:-1]] // len(pairs))] = True
+    shaped = eligible & ~bad & (np.bincount(start[joined], minlength=n) > 0)
+    enough = np.bincount(pair[joined & shaped[np.maximum(start, 0)]], minlength=len(pairs)) >= at_least  # the rule of with_enough
+    return shaped & ~(np.bincount(start[joined & ~enough[pair]], minlength=n) > 0)
+
+
+class Split:
+    """Members of an import picked to be stored as columns (:func:`split`): ``held`` and
+    ``kept`` say which nodes and relations they are (in the import's order), and
+    :meth:`pieces` writes the columns as JSON text, a piece at a time."""
+
+    def __init__(self, ds, at_least, ids, held, kept, start, kind, row, kinds):
+        self.ds, self.at_least, self.ids, self.held, self.kept = ds, at_least, ids, held, kept
+        self.start, self.kind, self.row, self.kinds = start, kind, row, kinds
+        dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+        self.norms = "".join(['{"keyed":[', *self._norms(True, dump, 100_000), '],"org":[', *self._norms(False, dump, 100_000), "]}"])
+        ds.norms.clear()  # a million names normalised: memory the rest of the writing needs (rebuilt if asked for again)
+
+    def _norms(self, keyed: bool, dump, size: int):
+        """The members' normalised names (CVR and PIC ids named, or name-only ids), to tell
+        whether merging by name would touch them: JSON list items, a piece at a time."""
+        nodes, norm = self.ds.nodes, self.ds.normalised
+        mine = [u for u in self.ids if u.startswith(("cvr-", "pic-")) and nodes[u].get("named", True)] if keyed else [u for u in self.ids if u.startswith("org-")]
+        for i in range(0, len(mine), size):
+            yield ("," if i else "") + dump([norm(nodes[u]["name"]) for u in mine[i : i + size]])[1:-1]
+
+    def pieces(self, dump, size: int = 100_000):
+        """The columns (the module's description says what they hold), as JSON text in pieces."""
+        nodes = self.ds.nodes
+        held = [nodes[u] for u in self.ids]
+        yield '{"at_least":' + dump(self.at_least) + ',"ids":['
+        yield from _listed(self.ids, dump, size)
+        yield '],"kinds":' + dump(self.kinds) + ',"nodes":{'
+        attrs = sorted(set(itertools.chain.from_iterable(held)))
+        first = True
+        for k in attrs:
+            values = list(map(operator.methodcaller("get", k), held))
+            if "" in values:
+                values = [None if v == "" else v for v in values]
+            if values.count(None) == len(values):
+                continue  # as stored: an empty value is no value
+            yield ("" if first else ",") + dump(k) + ":"
+            first = False
+            yield from _column(values, dump, size)
+        del held
+        yield '},"norms":' + self.norms + ',"others_at":['
+        yield from _listed(np.flatnonzero(~self.kept), dump, size)
+        yield '],"relations":{"kind":['
+        yield from _listed(self.kind, dump, size)
+        yield '],"row":['
+        yield from _listed(self.row, dump, size)
+        yield '],"start":['
+        yield from _listed(self.start, dump, size)
+        yield "]}}"
+
+
+def _listed(values, dump, size: int):
+    """The items of a JSON list (no brackets), in pieces of `size`."""
+    for i in range(0, len(values), size):
+        part = values[i : i + size]
+        yield ("," if i else "") + dump(part.tolist() if isinstance(part, np.ndarray) else part)[1:-1]
+
+
+def _column(values: list, dump, size: int):
+    """A column: its values, or, with few distinct ones, a table of them and an index into it."""
+    try:
+        table = list(dict.fromkeys(values[:1000]))  # names, numbers: many at once
+        table = list(dict.fromkeys(values)) if len(table) <= _TABLE_AT else None
+    except TypeError:  # lists (aliases)
+        table = None
+    if table is None or len(table) > _TABLE_AT:
+        yield '{"values":['
+        yield from _listed(values, dump, size)
+        yield "]}"
+        return
+    if len(table) == 1:
+        yield '{"same":' + dump(table[0]) + "}"
+        return
+    at = {v: i for i, v in enumerate(table)}
+    yield '{"index":['
+    yield from _listed(list(map(at.__getitem__, values)), dump, size)
+    yield '],"table":' + dump(table) + "}"
+
+
+def _maps_by_name(ds) -> bool:
+    """Whether the merge would merge a name-only organisation of `ds` into the one with a CVR or PIC of `ds` of its name."""
+    norm, org, keyed = ds.normalised, set(), []
+    for n, d in ds.nodes.items():
+        if n.startswith("org-"):
+            org.add(norm(d["name"]))
+        elif n.startswith(("cvr-", "pic-")) and d.get("named", True):
+            keyed.append(d["name"])
+    return 1 in collections.Counter(x for x in map(norm, keyed) if x in org).values()
+
+
+def _values(column: dict, n: int) -> list:
+    if "values" in column:
+        return column["values"]
+    if "same" in column:
+        return [column["same"]] * n
+    table = column["table"]
+    return [table[i] for i in column["index"]]
+
+
+def check(columns: dict, others: int) -> None:
+    """Raise ``ValueError`` unless `columns` hold what :func:`split` writes, with `others` relations beside them."""
+    try:
+        ids, rel, kinds = columns["ids"], columns["relations"], columns["kinds"]
+        n, m = len(ids), len(rel["start"])
+        ok = isinstance(columns["at_least"], int) and len(rel["kind"]) == len(rel["row"]) == m and all(len(k) == 5 for k in kinds)
+        ok = ok and all(len(_values(c, n)) == n for c in columns["nodes"].values()) and isinstance(columns["norms"]["org"], list)
+        ok = ok and isinstance(columns["norms"]["keyed"], list) and len(columns["others_at"]) == others
+        ok = ok and _within(rel["start"], n) and _within(rel["kind"], len(kinds)) and _within(columns["others_at"], m + others)
+        ok = ok and np.asarray(rel["row"]).dtype.kind == "i" if m else ok
+    except (KeyError, TypeError, IndexError, AttributeError) as err:
+        raise ValueError(f"the members stored as columns are damaged ({err!r})") from None
+    if not ok:
+        raise ValueError("the members stored as columns do not fit together")
+
+
+def _within(values: list, n: int) -> bool:
+    """Whether `values` are whole numbers from 0 to n - 1."""
+    a = np.asarray(values)
+    return not len(a) or (a.dtype.kind == "i" and a.ndim == 1 and a.min() >= 0 and a.max() < n)
+
+
+def expand(ds, edge) -> None:
+    """Put the members kept as columns back among the nodes and relations (made with `edge`,
+    :class:`~ecosystem.ingest.dataset.Edge`) of `ds`, in place, in the order they had (nodes
+    sorted by id, relations in the import's order)."""
+    columns, ds.columns = ds.columns, None
+    if columns is None:
+        return
+    ids = columns["ids"]
+    keys = sorted(columns["nodes"])
+    values = [_values(columns["nodes"][k], len(ids)) for k in keys]
+    members = {}
+    for i, u in enumerate(ids):
+        d = {k: col[i] for k, col in zip(keys, values) if col[i] is not None}
+        d.setdefault("aliases", [])
+        d.setdefault("subtype", "")
+        members[u] = d
+    ds.nodes = dict(sorted([*ds.nodes.items(), *members.items()], key=lambda x: x[0]))
+    kinds = columns["kinds"]
+    rel = columns["relations"]
+    mine = iter([edge((ids[s], kinds[k][0], kinds[k][1], kinds[k][2], None, None, None, kinds[k][3], r, kinds[k][4])) for s, k, r in zip(rel["start"], rel["kind"], rel["row"])])
+    others = iter(ds.edges)
+    at = set(columns["others_at"])
+    ds.edges = [next(others) if i in at else next(mine) for i in range(len(ds.edges) + len(rel["start"]))]
+
+
+def touched(ds) -> list:
+    """The nodes the members kept as columns have relations with (their ends, unmapped)."""
+    return list(dict.fromkeys(end for _, end, *_ in ds.columns["kinds"]))
+
+
+def countries(ds) -> set:
+    """The country codes of the members kept as columns."""
+    column = ds.columns["nodes"].get("country")
+    return set() if column is None else {c for c in _values(column, len(ds.columns["ids"])) if c}
+
+
+def clash(G, datasets: list, mapping: dict, keyed: dict, at_least: int) -> str | None:
+    """Why the members kept as columns cannot be folded straight from them into G (whose
+    nodes the merge has added), or None if they can: each is then exactly what
+    :func:`ecosystem.graph.foldable_members` would fold out of the whole merged graph."""
+    packed = [ds for ds in datasets if ds.columns is not None]
+    if any(ds.columns["at_least"] != at_least for ds in packed):
+        return "picked with another threshold"
+    ids = [set(ds.columns["ids"]) for ds in packed]
+    if sum(map(len, ids)) != len(set().union(*ids)):
+        return "a member is in two imports"
+    every = set().union(*ids)
+    if any(n in every for n in G) or any(n in every for n in mapping) or any(n in every for n in mapping.values()):
+        return "a member is also a node of the graph"
+    org = {n for ds in datasets for n, d in ds.nodes.items() if n.startswith("org-") and n not in mapping}
+    org_norms = {norm for ds in datasets for n, d in ds.nodes.items() if n in org for norm in [ds.normalised(d["name"])]}
+    for i, ds in enumerate(packed):
+        if not keyed.keys().isdisjoint(ds.columns["norms"]["org"]) or not org_norms.isdisjoint(ds.columns["norms"]["keyed"]):
+            return "a member would merge by name"
+        if any(not set(other.columns["norms"]["keyed"]).isdisjoint(ds.columns["norms"]["org"]) for j, other in enumerate(packed) if j != i):
+            return "a member would merge by name"
+        for type_, end, *_ in ds.columns["kinds"]:
+            v = mapping.get(end, end)
+            d = G.nodes[v] if v in G else None
+            if d is None or (type_ == "MEMBER_OF") != (d.get("kind") in CLUSTER_KINDS) or (type_ == "MEMBER_OF" and v != end):
+                return "a member's relation ends elsewhere"
+            if type_ not in ("MEMBER_OF", "LOCATED_IN") or d.get("subtype") == "region" and type_ == "LOCATED_IN":
+                return "a member's relation ends elsewhere"
+    return None
+
+
+def counts(datasets: list) -> dict:
+    """How many members kept as columns each organisation has, over the imports."""
+    out: dict = {}
+    for ds in datasets:
+        if ds.columns is not None:
+            kinds = ds.columns["kinds"]
+            for (type_, end, *_), n in zip(kinds, np.bincount(np.asarray(ds.columns["relations"]["kind"], dtype=np.int64), minlength=len(kinds)).tolist()):
+                if type_ == "MEMBER_OF":
+                    out[end] = out.get(end, 0) + n
+    return out
+
+
+def fold(G, datasets: list, mapping: dict, edge_key, edge_attrs) -> dict:
+    """Set ``G.graph["folded"]`` for the members kept as columns (when :func:`clash` finds
+    nothing in the way) exactly as the merge sets it for members that are nodes; return
+    ``folded`` (how many), ``folded_types``, ``folded_names`` (``(id, name, aliases)``)
+    and the relations they had (``edges``).
+
+    Members are numbered across the imports; their relations are taken in the order the
+    merge takes them: import by import, ``MEMBER_OF`` ones before the others.
+    """
+    packed = [ds for ds in datasets if ds.columns is not None]
+    ids = [u for ds in packed for u in ds.columns["ids"]]
+    names = [x if x is not None else u for ds in packed for u, x in zip(ds.columns["ids"], _column_of(ds, "name"))]
+    aliases = [x or [] for ds in packed for x in _column_of(ds, "aliases")]
+    ends: dict = {}  # the relations' ends, after mapping, numbered
+    member, end, later, kind_of = [], [], [], []
+    offset = 0
+    for p, ds in enumerate(packed):
+        kinds, rel = ds.columns["kinds"], ds.columns["relations"]
+        code = np.array([ends.setdefault(mapping.get(k[1], k[1]), len(ends)) for k in kinds], dtype=np.int64)
+        located = np.array([k[0] != "MEMBER_OF" for k in kinds], dtype=bool)
+        kind = np.asarray(rel["kind"], dtype=np.int64)
+        member.append(np.asarray(rel["start"], dtype=np.int64) + offset)
+        end.append(code[kind])
+        later.append(located[kind])
+        kind_of += [(p, k, r) for k, r in zip(rel["kind"], rel["row"])]
+        offset += len(ds.columns["ids"])
+    member, end, later = np.concatenate(member), np.concatenate(end), np.concatenate(later)
+    position = np.arange(len(member))
+    labels = list(ends)
+    # Each organisation's members in the order of its relations; organisations in G's order.
+    joins = np.flatnonzero(~later)
+    by_org = joins[np.argsort(end[joins], kind="stable")]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(end[joins], minlength=len(ends)))])
+    members = {c: member[by_org[bounds[e] : bounds[e + 1]]] for c in G._node if (e := ends.get(c)) is not None and bounds[e + 1] > bounds[e]}
+    # fold_members's order: organisation by organisation, each member where it first comes.
+    first = np.unique(np.concatenate(list(members.values())), return_index=True)
+    found = first[0][np.argsort(first[1], kind="stable")]
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[found] = np.arange(len(found))
+    # Relations per end, counted in the order of each member's relations, member by member.
+    walk = end[np.lexsort((position, later, rank[member]))]
+    seen = np.unique(walk, return_index=True)
+    times = np.bincount(walk, minlength=len(ends))
+    degree = {labels[e]: int(times[e]) for e in seen[0][np.argsort(seen[1], kind="stable")].tolist()}
+    types: dict = {}
+    for ds in packed:
+        kinds = ds.columns["kinds"]
+        for (t, *_), n in zip(kinds, np.bincount(np.asarray(ds.columns["relations"]["kind"], dtype=np.int64), minlength=len(kinds)).tolist()):
+            types[t] = types.get(t, 0) + n
+    # Members of several organisations: which, and their MEMBER_OF relations cited as evidence.
+    shared, relations = {}, {}
+    several = np.flatnonzero(np.bincount(member[joins], minlength=len(ids)) > 1)
+    mine = joins[np.isin(member[joins], several)]
+    for i in mine[np.lexsort((position[mine], rank[member[mine]]))].tolist():
+        u, (p, k, row) = ids[member[i]], kind_of[i]
+        type_, _, role, file, method = packed[p].columns["kinds"][k]
+        v = labels[end[i]]
+        shared.setdefault(u, []).append(v)
+        attrs = edge_attrs(packed[p], type_, role, None, file, row, None, None, method)
+        relations.setdefault(u, [names[member[i]], []])[1].append([v, edge_key(packed[p], file, row, type_), attrs])
+    listed = {c: at.tolist() for c, at in members.items()}
+    G.graph["folded"] = {
+        "counts": {c: len(at) for c, at in listed.items()},
+        "members": {c: [ids[i] for i in at] for c, at in listed.items()},
+        "shared": shared,
+        "degree": degree,
+        "names": {c: [names[i] for i in at] for c, at in listed.items()},
+        "relations": relations,
+    }
+    return {"folded": len(ids), "folded_types": types, "folded_names": list(zip(ids, names, aliases)), "edges": len(member)}
+
+
+def _column_of(ds, key: str) -> list:
+    column = ds.columns["nodes"].get(key)
+    return _values(column, len(ds.columns["ids"])) if column is not None else [None] * len(ds.columns["ids"])
