@@ -23,6 +23,7 @@ The functions here read a graph either way, folded or not, and give the same ans
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Callable, Iterable, Mapping
 
 import networkx as nx
@@ -235,14 +236,16 @@ def folded_distinct(G: nx.Graph, orgs) -> int:
     """
     orgs = set(orgs)
     folded = _folded(G)
-    twice = sum(max(len(orgs.intersection(these)) - 1, 0) for these in folded.get("shared", {}).values())
+    together = collections.Counter(map(tuple, folded.get("shared", {}).values()))  # a hundred thousand members, a few combinations
+    twice = sum(n * max(len(orgs.intersection(these)) - 1, 0) for these, n in together.items())
     return sum(n for c, n in folded.get("counts", {}).items() if c in orgs) - twice
 
 
 def folded_count(G: nx.Graph) -> int:
     """How many members are folded into G (each once, however many organisations it is a member of)."""
     folded = _folded(G)
-    return sum(folded.get("counts", {}).values()) - sum(len(set(orgs)) - 1 for orgs in folded.get("shared", {}).values())
+    together = collections.Counter(map(tuple, folded.get("shared", {}).values()))
+    return sum(folded.get("counts", {}).values()) - sum(n * (len(set(orgs)) - 1) for orgs, n in together.items())
 
 
 def folded_degree(G: nx.Graph, n) -> int:
