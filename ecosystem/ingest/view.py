@@ -31,6 +31,7 @@ import graphlib
 import hashlib
 import itertools
 import json
+import math
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -271,15 +272,22 @@ def _part_data(side: dict, part: str, key: str) -> dict:
     return {**data, "names": side["names"], "shared": shared, "relations": pack(rows, 3)}
 
 
-def _exact(side: dict, key: str) -> bool:
-    """Whether the folded lists come back from their files as they are: ids and names are
-    texts (a million of them: checked, not read back), and the shared members' relations
-    read back equal."""
+def _exact(side: dict) -> bool:
+    """Whether the folded lists come back from their files as they are (checked, not read
+    back: a million ids and names, a hundred thousand relations): ids and names are texts,
+    and a shared member's relations are lists of a text, a key and attributes of the types
+    JSON keeps (a tuple would come back a list)."""
     lists = itertools.chain.from_iterable(itertools.chain(side["members"].values(), side["names"].values()))
     if not set(map(type, lists)) <= {str}:
         return False
-    text = json.dumps(_part_data({**side, "names": {}}, "folded", key), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return _part_from_json(text, "folded", key) == {"names": {}, "relations": side["relations"]}
+    relations = [r for _, mine in side["relations"].values() for r in mine]
+    if not all(type(r) is list and len(r) == 3 and type(r[0]) is str and type(r[2]) is dict for r in relations):
+        return False
+    keys = set(map(type, [k for _, k, _ in relations]))
+    names = set(map(type, itertools.chain.from_iterable(d.keys() for _, _, d in relations)))
+    values = [v for _, _, d in relations for v in d.values()]
+    floats = [v for v in values if type(v) is float]
+    return keys <= {str, int} and names <= {str} and set(map(type, values)) <= {str, int, float, bool, type(None)} and all(map(math.isfinite, floats))
 
 
 def _read_part(path: Path, part: str, key: str) -> dict | None:
@@ -398,7 +406,7 @@ def _write(folder: Path, path: Path, key: str, G: nx.MultiDiGraph, side: dict) -
     back = _from_json(text, key)
     same = back is not None and back.graph == G.graph and all(back.nodes[n] == d for n, d in G.nodes(data=True))
     same = same and all(back.edges[u, v, k] == d for u, v, k, d in G.edges(keys=True, data=True))
-    same = same and (not side or _exact(side, key))
+    same = same and (not side or _exact(side))
     if not same or any(list(back.pred[n]) != list(G.pred[n]) or list(back.succ[n]) != list(G.succ[n]) for n in G):
         return None  # a tuple would come back a list, or an order would change: build each time rather than cache it changed
     try:
