@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import gzip
 import json
@@ -453,10 +454,12 @@ def test_members_stored_as_columns_that_are_damaged_are_refused_with_the_file_na
     path = home / "imports" / entry["data_file"]
     data = json.loads(gzip.decompress(path.read_bytes()))
     assert len(data["members"]["ids"]) == N_FOLDED  # every member that folds is stored as columns
-    for damage in ("start", "ids"):
+    for damage in ("start", "text", "ids"):
         broken = json.loads(json.dumps(data))
-        if damage == "start":
-            broken["members"]["relations"]["start"][0] = 10**9
+        if damage == "start":  # a member that is not there
+            broken["members"]["relations"]["start"] = base64.b64encode(b"\xff\xff\xff\x0f" * 3).decode()
+        elif damage == "text":
+            broken["members"]["relations"]["row"] = "not base64 at all!"
         else:
             del broken["members"]["ids"]
         path.write_bytes(gzip.compress(json.dumps(broken).encode()))

@@ -13,7 +13,9 @@ columns beside its other nodes and relations:
   where a member has none;
 - ``relations``: ``start`` (a member's position in ``ids``), ``kind`` (a position in
   ``kinds``, the ``[type, end, role, file, method]`` they share) and ``row``, in the
-  import's order; ``others_at`` says where the other relations stand in that order;
+  import's order; ``others_at`` says where the other relations stand in that order
+  (these four are whole numbers stored as little-endian 32-bit integers in base64:
+  millions of them, read at once);
 - ``norms``: the members' normalised names (``org`` for name-only ids, ``keyed`` for CVR
   and PIC ids), to tell whether merging by name would touch them;
 - ``at_least``: the threshold they were picked with.
@@ -29,9 +31,9 @@ otherwise it puts them back and folds as it does any member. Either way the grap
 from __future__ import annotations
 
 import array
+import base64
 import collections
 import itertools
-import json
 import operator
 
 import numpy as np
@@ -41,6 +43,7 @@ from ecosystem.graph.folded import relation_role
 
 __all__ = ["Split", "split", "expand", "clash", "counts", "fold", "touched", "countries"]
 
+_KEYED = ("cvr-", "pic-")  # the ids a name-only organisation of the same name merges into
 _TABLE_AT = 256  # a column with at most this many distinct values is kept as a table and an index (small ints)
 
 
@@ -55,7 +58,14 @@ def split(ds, at_least: int) -> Split | None:
     million members is about a gigabyte of dicts already.
     """
     nodes, edges = ds.nodes, ds.edges
-    if not edges or _maps_by_name(ds):
+    if not edges:
+        return None
+    # The names merging by name compares, per node (None for the others), and no longer
+    # the import's memo of them: a million names, memory the rest of the writing needs.
+    norm = ds.normalised
+    norms = [norm(d["name"]) if u.startswith(_KEYED) and d.get("named", True) or u.startswith("org-") else None for u, d in nodes.items()]
+    ds.norms.clear()
+    if _maps_by_name(nodes, norms):
         return None  # a name-only organisation of the import merges into one with a CVR: folded the usual way
     n = len(nodes)
     pairs: dict = {}  # (type, end) -> number
@@ -74,12 +84,12 @@ def split(ds, at_least: int) -> Split | None:
     del pair, odd
     if not held.any():
         return None
-    keys = list(nodes)
+    keys_ = list(nodes)
     order = np.flatnonzero(held)
     position = np.full(n, -1, dtype=np.int32)
     position[order] = np.arange(len(order), dtype=np.int32)
-    ids = [keys[i] for i in order.tolist()]  # in the nodes' order (the order of the rows, or sorted once read back)
-    del keys, order
+    ids = [keys_[i] for i in order.tolist()]  # in the nodes' order (the order of the rows, or sorted once read back)
+    del order
     kept = held[np.maximum(start, 0)] & (start >= 0)
     kinds: dict = {}
     kind, row = array.array("i"), array.array("q")
@@ -90,7 +100,12 @@ def split(ds, at_least: int) -> Split | None:
                 to_kind(number((t, v, o, fi, me), len(kinds)))
                 to_row(r)
     kind, row = np.frombuffer(kind, dtype=np.int32), np.frombuffer(row, dtype=np.int64)
-    return Split(ds, at_least, ids, held, kept, position[start[kept]], kind, row, [list(k) for k in kinds])
+    if len(row) and row.max() >= 2**31:
+        return None  # stored as 32-bit numbers
+    chosen = list(itertools.compress(zip(keys_, norms), held.tolist()))  # no million numbers made
+    names = {"keyed": [x for u, x in chosen if x is not None and u.startswith(_KEYED)], "org": [x for u, x in chosen if u.startswith("org-")]}
+    del chosen, keys_, norms
+    return Split(ds, at_least, ids, held, kept, position[start[kept]], kind, row, [list(k) for k in kinds], names)
 
 
 def _held(nodes: dict, pairs: dict, pair, start, odd, ends: list, linked: list, at_least: int):
@@ -117,20 +132,9 @@ class Split:
     ``kept`` say which nodes and relations they are (in the import's order), and
     :meth:`pieces` writes the columns as JSON text, a piece at a time."""
 
-    def __init__(self, ds, at_least, ids, held, kept, start, kind, row, kinds):
+    def __init__(self, ds, at_least, ids, held, kept, start, kind, row, kinds, norms):
         self.ds, self.at_least, self.ids, self.held, self.kept = ds, at_least, ids, held, kept
-        self.start, self.kind, self.row, self.kinds = start, kind, row, kinds
-        dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
-        self.norms = "".join(['{"keyed":[', *self._norms(True, dump, 100_000), '],"org":[', *self._norms(False, dump, 100_000), "]}"])
-        ds.norms.clear()  # a million names normalised: memory the rest of the writing needs (rebuilt if asked for again)
-
-    def _norms(self, keyed: bool, dump, size: int):
-        """The members' normalised names (CVR and PIC ids named, or name-only ids), to tell
-        whether merging by name would touch them: JSON list items, a piece at a time."""
-        nodes, norm = self.ds.nodes, self.ds.normalised
-        mine = [u for u in self.ids if u.startswith(("cvr-", "pic-")) and nodes[u].get("named", True)] if keyed else [u for u in self.ids if u.startswith("org-")]
-        for i in range(0, len(mine), size):
-            yield ("," if i else "") + dump([norm(nodes[u]["name"]) for u in mine[i : i + size]])[1:-1]
+        self.start, self.kind, self.row, self.kinds, self.norms = start, kind, row, kinds, norms
 
     def pieces(self, dump, size: int = 100_000):
         """The columns (the module's description says what they hold), as JSON text in pieces."""
@@ -151,15 +155,49 @@ class Split:
             first = False
             yield from _column(values, dump, size)
         del held
-        yield '},"norms":' + self.norms + ',"others_at":['
-        yield from _listed(np.flatnonzero(~self.kept), dump, size)
-        yield '],"relations":{"kind":['
-        yield from _listed(self.kind, dump, size)
-        yield '],"row":['
-        yield from _listed(self.row, dump, size)
-        yield '],"start":['
-        yield from _listed(self.start, dump, size)
-        yield "]}}"
+        yield '},"norms":{"keyed":['
+        yield from _listed(self.norms["keyed"], dump, size)
+        yield '],"org":['
+        yield from _listed(self.norms["org"], dump, size)
+        yield ']},"others_at":"'
+        yield from _packed_pieces(np.flatnonzero(~self.kept))
+        for k, a in (("kind", self.kind), ("row", self.row), ("start", self.start)):
+            yield ('","relations":{"' if k == "kind" else '","') + k + '":"'
+            yield from _packed_pieces(a)
+        yield '"}}'
+
+
+def _packed(a) -> str:
+    """Whole numbers as stored: little-endian 32-bit, base64 (a million of them read at once, not one by one)."""
+    return base64.b64encode(np.ascontiguousarray(a, dtype="<i4").tobytes()).decode("ascii")
+
+
+def _packed_pieces(a, size: int = 3 * 100_000):
+    """:func:`_packed` a piece at a time (pieces of a multiple of 3 bytes: the same text)."""
+    for i in range(0, len(a), size):
+        yield _packed(a[i : i + size])
+
+
+def _unpacked(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text, validate=True), dtype="<i4").astype(np.int64)
+
+
+def load(columns: dict, others: int) -> dict:
+    """`columns` as :meth:`Dataset.decode <ecosystem.ingest.dataset.Dataset.decode>` reads
+    them (whole numbers as arrays), checked: ``ValueError`` unless they hold what
+    :func:`split` writes, with `others` relations beside them."""
+    try:
+        columns["others_at"] = _unpacked(columns["others_at"])
+        columns["relations"] = {k: _unpacked(columns["relations"][k]) for k in ("kind", "row", "start")}
+    except (KeyError, TypeError, AttributeError) as err:
+        raise ValueError(f"the members stored as columns are damaged ({err!r})") from None
+    check(columns, others)
+    return columns
+
+
+def stored(columns: dict) -> dict:
+    """`columns` as :func:`load` read them, to be written again."""
+    return {**columns, "others_at": _packed(columns["others_at"]), "relations": {k: _packed(a) for k, a in columns["relations"].items()}}
 
 
 def _listed(values, dump, size: int):
@@ -190,15 +228,11 @@ def _column(values: list, dump, size: int):
     yield '],"table":' + dump(table) + "}"
 
 
-def _maps_by_name(ds) -> bool:
-    """Whether the merge would merge a name-only organisation of `ds` into the one with a CVR or PIC of `ds` of its name."""
-    norm, org, keyed = ds.normalised, set(), []
-    for n, d in ds.nodes.items():
-        if n.startswith("org-"):
-            org.add(norm(d["name"]))
-        elif n.startswith(("cvr-", "pic-")) and d.get("named", True):
-            keyed.append(d["name"])
-    return 1 in collections.Counter(x for x in map(norm, keyed) if x in org).values()
+def _maps_by_name(nodes: dict, norms: list) -> bool:
+    """Whether the merge would merge a name-only organisation into the one organisation
+    with a CVR or PIC of its name (`norms`: the nodes' names as merging by name compares them)."""
+    org = {x for u, x in zip(nodes, norms) if x is not None and u.startswith("org-")}
+    return 1 in collections.Counter(x for u, x in zip(nodes, norms) if x in org and u.startswith(_KEYED)).values()
 
 
 def _values(column: dict, n: int) -> list:
@@ -219,7 +253,6 @@ def check(columns: dict, others: int) -> None:
         ok = ok and all(len(_values(c, n)) == n for c in columns["nodes"].values()) and isinstance(columns["norms"]["org"], list)
         ok = ok and isinstance(columns["norms"]["keyed"], list) and len(columns["others_at"]) == others
         ok = ok and _within(rel["start"], n) and _within(rel["kind"], len(kinds)) and _within(columns["others_at"], m + others)
-        ok = ok and np.asarray(rel["row"]).dtype.kind == "i" if m else ok
     except (KeyError, TypeError, IndexError, AttributeError) as err:
         raise ValueError(f"the members stored as columns are damaged ({err!r})") from None
     if not ok:
@@ -251,9 +284,10 @@ def expand(ds, edge) -> None:
     ds.nodes = dict(sorted([*ds.nodes.items(), *members.items()], key=lambda x: x[0]))
     kinds = columns["kinds"]
     rel = columns["relations"]
-    mine = iter([edge((ids[s], kinds[k][0], kinds[k][1], kinds[k][2], None, None, None, kinds[k][3], r, kinds[k][4])) for s, k, r in zip(rel["start"], rel["kind"], rel["row"])])
+    rows = zip(rel["start"].tolist(), rel["kind"].tolist(), rel["row"].tolist())
+    mine = iter([edge((ids[s], kinds[k][0], kinds[k][1], kinds[k][2], None, None, None, kinds[k][3], r, kinds[k][4])) for s, k, r in rows])
     others = iter(ds.edges)
-    at = set(columns["others_at"])
+    at = set(columns["others_at"].tolist())
     ds.edges = [next(others) if i in at else next(mine) for i in range(len(ds.edges) + len(rel["start"]))]
 
 
@@ -324,7 +358,7 @@ def fold(G, datasets: list, mapping: dict, edge_key, edge_attrs) -> dict:
     names = [x if x is not None else u for ds in packed for u, x in zip(ds.columns["ids"], _column_of(ds, "name"))]
     aliases = [x or [] for ds in packed for x in _column_of(ds, "aliases")]
     ends: dict = {}  # the relations' ends, after mapping, numbered
-    member, end, later, kind_of = [], [], [], []
+    member, end, later, source, kind_at, row_at = [], [], [], [], [], []
     offset = 0
     for p, ds in enumerate(packed):
         kinds, rel = ds.columns["kinds"], ds.columns["relations"]
@@ -334,9 +368,11 @@ def fold(G, datasets: list, mapping: dict, edge_key, edge_attrs) -> dict:
         member.append(np.asarray(rel["start"], dtype=np.int64) + offset)
         end.append(code[kind])
         later.append(located[kind])
-        kind_of += [(p, k, r) for k, r in zip(rel["kind"], rel["row"])]
+        source.append(np.full(len(kind), p))
+        kind_at.append(kind)
+        row_at.append(rel["row"])
         offset += len(ds.columns["ids"])
-    member, end, later = np.concatenate(member), np.concatenate(end), np.concatenate(later)
+    member, end, later, source, kind_at, row_at = (np.concatenate(x) for x in (member, end, later, source, kind_at, row_at))
     position = np.arange(len(member))
     labels = list(ends)
     # Each organisation's members in the order of its relations; organisations in G's order.
@@ -364,7 +400,7 @@ def fold(G, datasets: list, mapping: dict, edge_key, edge_attrs) -> dict:
     several = np.flatnonzero(np.bincount(member[joins], minlength=len(ids)) > 1)
     mine = joins[np.isin(member[joins], several)]
     for i in mine[np.lexsort((position[mine], rank[member[mine]]))].tolist():
-        u, (p, k, row) = ids[member[i]], kind_of[i]
+        u, p, k, row = ids[member[i]], int(source[i]), int(kind_at[i]), int(row_at[i])
         type_, _, role, file, method = packed[p].columns["kinds"][k]
         v = labels[end[i]]
         shared.setdefault(u, []).append(v)

@@ -230,7 +230,7 @@ class Dataset:
         """
         dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
         nodes, edges = self.nodes, self.edges
-        packed = [dump(self.columns)] if self.columns is not None else None
+        packed = [dump(columns.stored(self.columns))] if self.columns is not None else None
         if packed is None and fold_at is not None and (picked := columns.split(self, fold_at)) is not None:
             ids = list(nodes)
             nodes = {ids[i]: nodes[ids[i]] for i in np.flatnonzero(~picked.held).tolist()}  # the others: few
@@ -290,7 +290,7 @@ class Dataset:
             ds.edges = [Edge(e) for e in payload["edges"]]
             ds.columns = payload.get("members")
             if ds.columns is not None:
-                columns.check(ds.columns, len(ds.edges))
+                columns.load(ds.columns, len(ds.edges))
             for d in ds.nodes.values():
                 d.setdefault("aliases", [])
                 d.setdefault("subtype", "")
