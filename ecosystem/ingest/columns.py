@@ -41,7 +41,7 @@ import numpy as np
 from ecosystem.evidence import CLUSTER_KINDS
 from ecosystem.graph.folded import relation_role
 
-__all__ = ["Split", "split", "expand", "clash", "counts", "fold", "touched", "countries"]
+__all__ = ["Split", "check", "clash", "counts", "countries", "expand", "fold", "load", "split", "stored", "touched"]
 
 _KEYED = ("cvr-", "pic-")  # the ids a name-only organisation of the same name merges into
 _TABLE_AT = 256  # a column with at most this many distinct values is kept as a table and an index (small ints)
