@@ -92,18 +92,19 @@ def split(ds, at_least: int) -> Split | None:
     del order
     kept = held[np.maximum(start, 0)] & (start >= 0)
     kinds: dict = {}
-    kind, row = array.array("i"), array.array("q")
+    kind, row = array.array("i"), array.array("i")
     to_kind, to_row, number = kind.append, row.append, kinds.setdefault
-    for i in range(0, len(edges), 100_000):  # a piece at a time: the flags of two million relations are 16 MB as a list
-        for (_, t, v, o, _, _, _, fi, r, me), f in zip(edges[i : i + 100_000], kept[i : i + 100_000].tolist()):
-            if f:
-                to_kind(number((t, v, o, fi, me), len(kinds)))
-                to_row(r)
-    kind, row = np.frombuffer(kind, dtype=np.int32), np.frombuffer(row, dtype=np.int64)
-    if len(row) and row.max() >= 2**31:
-        return None  # stored as 32-bit numbers
-    chosen = list(itertools.compress(zip(keys_, norms), held.tolist()))  # no million numbers made
-    names = {"keyed": [x for u, x in chosen if x is not None and u.startswith(_KEYED)], "org": [x for u, x in chosen if u.startswith("org-")]}
+    try:
+        for i in range(0, len(edges), 100_000):  # a piece at a time: the flags of two million relations are 16 MB as a list
+            for (_, t, v, o, _, _, _, fi, r, me), f in zip(edges[i : i + 100_000], kept[i : i + 100_000].tolist()):
+                if f:
+                    to_kind(number((t, v, o, fi, me), len(kinds)))
+                    to_row(r)
+    except OverflowError:
+        return None  # a row number past 32 bits, as stored
+    kind, row = np.frombuffer(kind, dtype=np.int32), np.frombuffer(row, dtype=np.int32)
+    chosen = list(itertools.compress(norms, held.tolist()))  # no million numbers or pairs made
+    names = {"keyed": [x for u, x in zip(ids, chosen) if x is not None and u.startswith(_KEYED)], "org": [x for u, x in zip(ids, chosen) if u.startswith("org-")]}
     del chosen, keys_, norms
     return Split(ds, at_least, ids, held, kept, position[start[kept]], kind, row, [list(k) for k in kinds], names)
 
