@@ -466,3 +466,26 @@ def test_members_stored_as_columns_that_are_damaged_are_refused_with_the_file_na
         for args in (["stats"], ["propose"], ["export", "-o", str(tmp_path / "g.graphml")]):
             result = CliRunner().invoke(cli, [*args, "--home", str(home)], env={"ECOSYSTEM_CACHE": None})
             assert result.exit_code == 1 and str(path) in result.output and "import the file again" in result.output, result.output
+
+
+def test_members_another_import_names_too_are_put_back_and_the_others_still_fold_from_columns(members_home, tmp_path, monkeypatch):
+    from ecosystem.ingest import columns
+    from ecosystem.ingest.store import add_imports
+
+    home = tmp_path / "home"
+    shutil.copytree(members_home / "imports", home / "imports")
+    extra = tmp_path / "more.csv"
+    extra.write_text("cluster,member,cvr,municipality\nClean,Fødevarefirma 3 ApS,,Aarhus\nClean,Velfærdsfirma 7 ApS,,\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["import", "members", str(extra), "--home", str(home)]).exit_code == 0
+    whole = graph_with_imports(home=home)
+    fold_members(whole)
+    folded_from_columns, fold = [], columns.fold
+    monkeypatch.setattr(columns, "fold", lambda *a, **k: folded_from_columns.append(1) or fold(*a, **k))
+    G = build_graph()
+    merged = add_imports(G, home, fold_at=FOLD_AT)
+    assert folded_from_columns and merged["folded"] == N_FOLDED - 2  # the two named twice are members of Clean too: nodes
+    assert json.dumps(G.graph["folded"]) == json.dumps(whole.graph["folded"])
+    assert list(G.nodes(data=True)) == list(whole.nodes(data=True)) and list(G.edges(keys=True, data=True)) == list(whole.edges(keys=True, data=True))
+    assert all(list(G.pred[n]) == list(whole.pred[n]) for n in G)
+    for args in (["stats"], ["propose"], ["overlaps", "--explain", "danish-food-cluster", "clean"]):
+        assert run(args, home) == run(args, home, ECOSYSTEM_CACHE="0")

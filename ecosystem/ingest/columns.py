@@ -41,7 +41,7 @@ import numpy as np
 from ecosystem.evidence import CLUSTER_KINDS
 from ecosystem.graph.folded import relation_role
 
-__all__ = ["Split", "check", "clash", "counts", "countries", "expand", "fold", "load", "split", "stored", "touched"]
+__all__ = ["Split", "check", "clash", "counts", "countries", "expand", "fold", "load", "put_back", "split", "stored", "touched"]
 
 _KEYED = ("cvr-", "pic-")  # the ids a name-only organisation of the same name merges into
 _TABLE_AT = 256  # a column with at most this many distinct values is kept as a table and an index (small ints)
@@ -290,6 +290,40 @@ def expand(ds, edge) -> None:
     others = iter(ds.edges)
     at = set(columns["others_at"].tolist())
     ds.edges = [next(others) if i in at else next(mine) for i in range(len(ds.edges) + len(rel["start"]))]
+
+
+def put_back(ds, members: set, edge) -> None:
+    """Put `members` (of those `ds` keeps as columns) back among its nodes and relations
+    (made with `edge`), in place and in the order they had; the others stay columns."""
+    c = ds.columns
+    ids, rel, kinds = c["ids"], c["relations"], c["kinds"]
+    out = np.fromiter((u in members for u in ids), dtype=bool, count=len(ids))
+    back = out[rel["start"]]
+    total = len(ds.edges) + len(rel["start"])
+    where = np.setdiff1d(np.arange(total), c["others_at"])[back]  # their relations' places in the import's order
+    made = [edge((ids[s], kinds[k][0], kinds[k][1], kinds[k][2], None, None, None, kinds[k][3], r, kinds[k][4]))
+            for s, k, r in zip(rel["start"][back].tolist(), rel["kind"][back].tolist(), rel["row"][back].tolist())]
+    at = np.concatenate([c["others_at"], where])
+    order = np.argsort(at, kind="stable")
+    listed = [*ds.edges, *made]
+    ds.edges = [listed[i] for i in order.tolist()]
+    keys = sorted(c["nodes"])
+    values = {k: _values(c["nodes"][k], len(ids)) for k in keys}
+    for i in np.flatnonzero(out).tolist():
+        d = {k: values[k][i] for k in keys if values[k][i] is not None}
+        d.setdefault("aliases", [])
+        d.setdefault("subtype", "")
+        ds.nodes[ids[i]] = d
+    ds.nodes = dict(sorted(ds.nodes.items(), key=lambda x: x[0]))
+    keep = ~out
+    renumber = np.cumsum(keep) - 1
+    stay = ~back
+    c["ids"] = [u for u, k in zip(ids, keep.tolist()) if k]
+    c["nodes"] = {k: {"values": [v for v, f in zip(values[k], keep.tolist()) if f]} for k in keys}
+    c["relations"] = {"kind": rel["kind"][stay], "row": rel["row"][stay], "start": renumber[rel["start"][stay]]}
+    c["others_at"] = np.sort(at)
+    if not c["ids"]:
+        ds.columns = None
 
 
 def touched(ds) -> list:

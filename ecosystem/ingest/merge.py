@@ -18,7 +18,7 @@ from ecosystem.evidence import ATTRIBUTES, kind_labels
 from ecosystem.graph import successors
 from ecosystem.graph.folded import memberships, tally, with_enough
 from ecosystem.ingest import columns
-from ecosystem.ingest.dataset import EDGE_FIELDS, Dataset
+from ecosystem.ingest.dataset import EDGE_FIELDS, Dataset, Edge
 from ecosystem.ingest.resolution import normalise_name
 
 __all__ = ["merge_datasets"]
@@ -98,6 +98,8 @@ def merge_datasets(
                     (other,) = same
                     mapping[n] = mapping.get(other, other)
 
+    if packed and _put_back(G, datasets, packed, mapping):  # members kept as columns that another import names too
+        return merge_datasets(G, datasets, as_of=as_of, countries=countries, fold_at=fold_at)
     summary = {"imports": [ds.name for ds in datasets], "nodes_added": 0, "edges_added": 0, "linked": 0, "merged": 0}
     selected = [(ds, _select(ds, as_of, countries, ds.columns)) for ds in datasets]
     todo = []
@@ -218,6 +220,20 @@ def _foldable(G: nx.MultiDiGraph, selected: list, mapping: dict, at_least: int, 
     held = with_enough(found, at_least, count)  # the rule of ecosystem.graph.foldable_members, on the relations to be added
     members = {c: [u for u in order[c] if u in held] for c in dict.fromkeys(c for orgs in held.values() for c in orgs)}
     return held, members, {u: out[u] for u in held}, count
+
+
+def _put_back(G: nx.MultiDiGraph, datasets: list, packed: list, mapping: dict) -> bool:
+    """Put the members kept as columns that are also a node of G or of another import, or
+    linked, back among their import's nodes (as if never kept apart); return whether any were."""
+    mine = [set(ds.columns["ids"]) for ds in packed]
+    named = set(G).union(*(ds.nodes for ds in datasets), mapping, mapping.values())
+    found = False
+    for i, (ds, ids) in enumerate(zip(packed, mine)):
+        twice = ids.intersection(named).union(*(ids.intersection(other) for j, other in enumerate(mine) if j != i))
+        if twice:
+            columns.put_back(ds, twice, Edge)
+            found = True
+    return found
 
 
 def _restore(G: nx.MultiDiGraph, saved: dict) -> None:
