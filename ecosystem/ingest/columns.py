@@ -23,8 +23,11 @@ columns beside its other nodes and relations:
 :meth:`Dataset.decode <ecosystem.ingest.dataset.Dataset.decode>` puts them back
 (:func:`expand`): every reader sees the import as it was. The analysis graph's build reads
 them as they are, and :func:`ecosystem.ingest.merge.merge_datasets` folds them
-(:func:`fold`) when :func:`clash` finds that nothing else in the merge touches them;
-otherwise it puts them back and folds as it does any member. Either way the graph, and
+(:func:`fold`) when :func:`clash` finds that nothing else in the merge touches them. A
+member another import names too (or a link names) is first put back among its import's
+nodes (:func:`put_back`); for the other clashes (a merge by name, an organisation or a
+place that is not what the import said, another member folding with them) the merge puts
+them all back and folds as it does any member. Either way the graph, and
 ``G.graph["folded"]``, are the same (``tests/test_fold_properties.py``).
 """
 
