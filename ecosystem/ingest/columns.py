@@ -273,34 +273,20 @@ def expand(ds, edge) -> None:
     """Put the members kept as columns back among the nodes and relations (made with `edge`,
     :class:`~ecosystem.ingest.dataset.Edge`) of `ds`, in place, in the order they had (nodes
     sorted by id, relations in the import's order)."""
-    columns, ds.columns = ds.columns, None
-    if columns is None:
-        return
-    ids = columns["ids"]
-    keys = sorted(columns["nodes"])
-    values = [_values(columns["nodes"][k], len(ids)) for k in keys]
-    members = {}
-    for i, u in enumerate(ids):
-        d = {k: col[i] for k, col in zip(keys, values) if col[i] is not None}
-        d.setdefault("aliases", [])
-        d.setdefault("subtype", "")
-        members[u] = d
-    ds.nodes = dict(sorted([*ds.nodes.items(), *members.items()], key=lambda x: x[0]))
-    kinds = columns["kinds"]
-    rel = columns["relations"]
-    rows = zip(rel["start"].tolist(), rel["kind"].tolist(), rel["row"].tolist())
-    mine = iter([edge((ids[s], kinds[k][0], kinds[k][1], kinds[k][2], None, None, None, kinds[k][3], r, kinds[k][4])) for s, k, r in rows])
-    others = iter(ds.edges)
-    at = set(columns["others_at"].tolist())
-    ds.edges = [next(others) if i in at else next(mine) for i in range(len(ds.edges) + len(rel["start"]))]
+    if ds.columns is not None:
+        _put_back(ds, np.ones(len(ds.columns["ids"]), dtype=bool), edge)
 
 
 def put_back(ds, members: set, edge) -> None:
     """Put `members` (of those `ds` keeps as columns) back among its nodes and relations
     (made with `edge`), in place and in the order they had; the others stay columns."""
+    _put_back(ds, np.fromiter((u in members for u in ds.columns["ids"]), dtype=bool, count=len(ds.columns["ids"])), edge)
+
+
+def _put_back(ds, out, edge) -> None:
+    """:func:`put_back` of the members `out` marks (a boolean per member)."""
     c = ds.columns
     ids, rel, kinds = c["ids"], c["relations"], c["kinds"]
-    out = np.fromiter((u in members for u in ids), dtype=bool, count=len(ids))
     back = out[rel["start"]]
     total = len(ds.edges) + len(rel["start"])
     where = np.setdiff1d(np.arange(total), c["others_at"])[back]  # their relations' places in the import's order
@@ -319,14 +305,15 @@ def put_back(ds, members: set, edge) -> None:
         ds.nodes[ids[i]] = d
     ds.nodes = dict(sorted(ds.nodes.items(), key=lambda x: x[0]))
     keep = ~out
+    if not keep.any():
+        ds.columns = None
+        return
     renumber = np.cumsum(keep) - 1
     stay = ~back
     c["ids"] = [u for u, k in zip(ids, keep.tolist()) if k]
     c["nodes"] = {k: {"values": [v for v, f in zip(values[k], keep.tolist()) if f]} for k in keys}
     c["relations"] = {"kind": rel["kind"][stay], "row": rel["row"][stay], "start": renumber[rel["start"][stay]]}
     c["others_at"] = np.sort(at)
-    if not c["ids"]:
-        ds.columns = None
 
 
 def touched(ds) -> list:
