@@ -334,11 +334,12 @@ def clash(G, datasets: list, mapping: dict, keyed: dict, at_least: int) -> str |
     packed = [ds for ds in datasets if ds.columns is not None]
     if any(ds.columns["at_least"] != at_least for ds in packed):
         return "picked with another threshold"
-    ids = [set(ds.columns["ids"]) for ds in packed]
-    if sum(map(len, ids)) != len(set().union(*ids)):
-        return "a member is in two imports"
-    every = set().union(*ids)
-    if any(n in every for n in G) or any(n in every for n in mapping) or any(n in every for n in mapping.values()):
+    if len(packed) > 1:
+        ids = [set(ds.columns["ids"]) for ds in packed]
+        if sum(map(len, ids)) != len(set().union(*ids)):
+            return "a member is in two imports"
+    named = set(G).union(mapping, mapping.values())
+    if any(not named.isdisjoint(ds.columns["ids"]) for ds in packed):
         return "a member is also a node of the graph"
     org = {n for ds in datasets for n, d in ds.nodes.items() if n.startswith("org-") and n not in mapping}
     org_norms = {norm for ds in datasets for n, d in ds.nodes.items() if n in org for norm in [ds.normalised(d["name"])]}
@@ -424,20 +425,21 @@ def fold(G, datasets: list, mapping: dict, edge_key, edge_attrs) -> dict:
     shared, relations = {}, {}
     several = np.flatnonzero(np.bincount(member[joins], minlength=len(ids)) > 1)
     mine = joins[np.isin(member[joins], several)]
-    for i in mine[np.lexsort((position[mine], rank[member[mine]]))].tolist():
-        u, p, k, row = ids[member[i]], int(source[i]), int(kind_at[i]), int(row_at[i])
-        type_, _, role, file, method = packed[p].columns["kinds"][k]
-        v = labels[end[i]]
+    walked = mine[np.lexsort((position[mine], rank[member[mine]]))]
+    kinds_of = [ds.columns["kinds"] for ds in packed]
+    for m, p, k, row, e in zip(*(a[walked].tolist() for a in (member, source, kind_at, row_at, end))):  # lists, not numpy scalars
+        u, v = ids[m], labels[e]
+        type_, _, role, file, method = kinds_of[p][k]
         shared.setdefault(u, []).append(v)
         attrs = edge_attrs(packed[p], type_, role, None, file, row, None, None, method)
-        relations.setdefault(u, [names[member[i]], []])[1].append([v, edge_key(packed[p], file, row, type_), attrs])
-    listed = {c: at.tolist() for c, at in members.items()}
+        relations.setdefault(u, [names[m], []])[1].append([v, edge_key(packed[p], file, row, type_), attrs])
+    id_of, name_of = np.array(ids, dtype=object), np.array(names, dtype=object)  # a million picked at once
     G.graph["folded"] = {
-        "counts": {c: len(at) for c, at in listed.items()},
-        "members": {c: [ids[i] for i in at] for c, at in listed.items()},
+        "counts": {c: len(at) for c, at in members.items()},
+        "members": {c: id_of[at].tolist() for c, at in members.items()},
         "shared": shared,
         "degree": degree,
-        "names": {c: [names[i] for i in at] for c, at in listed.items()},
+        "names": {c: name_of[at].tolist() for c, at in members.items()},
         "relations": relations,
     }
     return {"folded": len(ids), "folded_types": types, "folded_names": list(zip(ids, names, aliases)), "edges": len(member)}

@@ -225,11 +225,11 @@ def _foldable(G: nx.MultiDiGraph, selected: list, mapping: dict, at_least: int, 
 def _put_back(G: nx.MultiDiGraph, datasets: list, packed: list, mapping: dict) -> bool:
     """Put the members kept as columns that are also a node of G or of another import, or
     linked, back among their import's nodes (as if never kept apart); return whether any were."""
-    mine = [set(ds.columns["ids"]) for ds in packed]
+    mine = [set(ds.columns["ids"]) for ds in packed] if len(packed) > 1 else []  # a million ids: a set only to compare imports
     named = set(G).union(*(ds.nodes for ds in datasets), mapping, mapping.values())
     found = False
-    for i, (ds, ids) in enumerate(zip(packed, mine)):
-        twice = ids.intersection(named).union(*(ids.intersection(other) for j, other in enumerate(mine) if j != i))
+    for i, ds in enumerate(packed):
+        twice = named.intersection(ds.columns["ids"]).union(*(mine[i].intersection(other) for j, other in enumerate(mine) if j != i))
         if twice:
             columns.put_back(ds, twice, Edge)
             found = True

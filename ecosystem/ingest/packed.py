@@ -7,6 +7,7 @@ read rows to a graph straight through its adjacency dicts.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Iterator
 
@@ -35,6 +36,18 @@ def _same(a, b) -> bool:
     return a == b
 
 
+def _all_same(values: tuple) -> bool:
+    """Whether every value is plain and the same as the first, in JSON too (:func:`_same`)."""
+    first = values[0]
+    if not _plain(first):
+        return False
+    if first is None or type(first) is str:  # equal to nothing but another None, another str
+        return values.count(first) == len(values)
+    if type(first) in (bool, int):  # 1 == 1.0 == True: the types too
+        return values.count(first) == len(values) and set(map(type, values)) == {type(first)}
+    return all(_same(first, v) for v in values)
+
+
 def pack(rows: list[tuple], width: int) -> dict:
     """Rows ``(*ids, attrs)`` (`width` ids each) as attribute shapes and values, for the cache file.
 
@@ -52,26 +65,17 @@ def pack(rows: list[tuple], width: int) -> dict:
     """
     shapes: dict[tuple, int] = {}
     of = [shapes.setdefault(tuple(row[width]), len(shapes)) for row in rows]
-    same: list[dict] = [{} for _ in shapes]
-    differ: list[set] = [set() for _ in shapes]
-    for row, s in zip(rows, of):
-        fixed, varies = same[s], differ[s]
-        for k, v in row[width].items():
-            if k in varies:
-                continue
-            f = fixed.get(k, fixed)  # fixed itself: not seen yet
-            if f is fixed:
-                if _plain(v):
-                    fixed[k] = v
-                else:
-                    varies.add(k)
-            elif not _same(f, v):
-                varies.add(k)
-    for fixed, varies in zip(same, differ):
-        for k in varies:
-            fixed.pop(k, None)
-    out_shapes = [{"keys": list(keys), "same": same[s]} for keys, s in shapes.items()]
-    out_rows = [[*row[:width], s, *(v for k, v in row[width].items() if k not in same[s])] for row, s in zip(rows, of)]
+    at: list[list[int]] = [[] for _ in shapes]
+    for i, s in enumerate(of):
+        at[s].append(i)
+    out_shapes, out_rows = [], [None] * len(rows)
+    for keys, s in shapes.items():  # a shape's values column by column: one pass each, mostly in C
+        columns = list(zip(*(rows[i][width].values() for i in at[s])))
+        same = {k: c[0] for k, c in zip(keys, columns) if _all_same(c)}
+        out_shapes.append({"keys": list(keys), "same": same})
+        varying = [c for k, c in zip(keys, columns) if k not in same]
+        for i, values in zip(at[s], zip(*varying) if varying else itertools.repeat(())):
+            out_rows[i] = [*rows[i][:width], s, *values]
     return {"shapes": out_shapes, "rows": out_rows}
 
 

@@ -32,6 +32,7 @@ import hashlib
 import itertools
 import json
 import math
+import operator
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -156,7 +157,8 @@ def analysis_graph(
     path = folder / f"analysis-{key[:24]}.json"
     G = _read(path, key)
     if G is None:
-        G, _ = _build(seeds, as_of, home, countries, folder, key, progress or (lambda line: None))
+        with bulk():
+            G, _ = _build(seeds, as_of, home, countries, folder, key, progress or (lambda line: None))
     elif "folded" in G.graph:  # their ids, names and relations, read when first asked for; rebuilt if lost
         _attach(G, path)
         for part in PARTS:
@@ -242,11 +244,18 @@ def names_of_nodes(G: nx.MultiDiGraph, folded: Iterable[tuple]) -> dict:
     :func:`find_complete` finds no node of G for them either way.
     """
     index = name_index(G)
-    for u, *names in folded:
-        for name in (u, names[0], *names[1]):
-            key = " ".join(str(name).split()).casefold()
-            if u < index.get(key, u):
-                index[key] = u
+    folded = folded if isinstance(folded, list) else list(folded)
+    ids = list(map(operator.itemgetter(0), folded))
+    aliases = [(u, a) for u, _, mine in itertools.compress(folded, map(operator.itemgetter(2), folded)) for a in mine]  # few have any
+    for owners, texts in (
+        (ids, ids),
+        (ids, list(map(operator.itemgetter(1), folded))),
+        (list(map(operator.itemgetter(0), aliases)), list(map(operator.itemgetter(1), aliases))),
+    ):
+        keys = map(str.casefold, map(" ".join, map(str.split, map(str, texts))))  # name_index's keys, made in C: a million names
+        for i in itertools.compress(itertools.count(), map(index.__contains__, keys)):  # the few names a node of G has
+            key = " ".join(str(texts[i]).split()).casefold()
+            index[key] = min(index[key], owners[i])
     return index
 
 
@@ -280,14 +289,17 @@ def _exact(side: dict) -> bool:
     lists = itertools.chain.from_iterable(itertools.chain(side["members"].values(), side["names"].values()))
     if not set(map(type, lists)) <= {str}:
         return False
-    relations = [r for _, mine in side["relations"].values() for r in mine]
-    if not all(type(r) is list and len(r) == 3 and type(r[0]) is str and type(r[2]) is dict for r in relations):
+    relations = list(itertools.chain.from_iterable(map(operator.itemgetter(1), side["relations"].values())))
+    if set(map(type, relations)) - {list} or set(map(len, relations)) - {3}:
         return False
-    keys = set(map(type, [k for _, k, _ in relations]))
-    names = set(map(type, itertools.chain.from_iterable(d.keys() for _, _, d in relations)))
-    values = [v for _, _, d in relations for v in d.values()]
-    floats = [v for v in values if type(v) is float]
-    return keys <= {str, int} and names <= {str} and set(map(type, values)) <= {str, int, float, bool, type(None)} and all(map(math.isfinite, floats))
+    if set(map(type, map(operator.itemgetter(0), relations))) - {str} or set(map(type, map(operator.itemgetter(2), relations))) - {dict}:
+        return False
+    attrs = list(map(operator.itemgetter(2), relations))
+    keys = set(map(type, map(operator.itemgetter(1), relations)))
+    names = set(map(type, itertools.chain.from_iterable(map(dict.keys, attrs))))
+    values = set(map(type, itertools.chain.from_iterable(map(dict.values, attrs))))
+    finite = float not in values or all(math.isfinite(v) for d in attrs for v in d.values() if type(v) is float)
+    return keys <= {str, int} and names <= {str} and values <= {str, int, float, bool, type(None)} and finite
 
 
 def _read_part(path: Path, part: str, key: str) -> dict | None:
