@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import gzip
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -23,6 +24,7 @@ from ecosystem.graph import (
     foldable_members,
     folded_count,
     folded_degree,
+    folded_distinct,
     folded_members,
     folded_names,
     folded_relations,
@@ -489,3 +491,29 @@ def test_members_another_import_names_too_are_put_back_and_the_others_still_fold
     assert all(list(G.pred[n]) == list(whole.pred[n]) for n in G)
     for args in (["stats"], ["propose"], ["overlaps", "--explain", "danish-food-cluster", "clean"]):
         assert run(args, home) == run(args, home, ECOSYSTEM_CACHE="0")
+
+
+@pytest.mark.parametrize("at_once", [False, True])
+def test_what_if_merges_count_members_shared_by_combinations_that_meet_once(at_once):
+    """Members shared by two organisations each: merged into one anchor in steps, with an
+    anchor merged away coming back, counts, distinct counts and member overlaps stay those
+    of the whole graph (the combinations meet, and one becomes an organisation twice)."""
+    from ecosystem.analysis import SignalSets
+
+    whole = nx.MultiDiGraph()
+    whole.add_nodes_from("abcd", kind="cluster_organisation")
+    pairs = {"u": "ab", "w": "ac", "x": "bc", "y": "bd", "z": "cd", "s": "a", "t": "d"}
+    whole.add_nodes_from(pairs, kind="company", imported=True)
+    whole.add_edges_from(((u, org) for u, orgs in pairs.items() for org in orgs), type="MEMBER_OF")
+    G = whole.copy()
+    assert fold_members(G, at_least=1) == len(pairs)
+    merge = lambda m, anchor: {"anchor": {"id": anchor}, "members": [{"id": anchor}, {"id": m}]}  # noqa: E731
+    steps = [merge("b", "a")], [merge("c", "d")], [merge("a", "d"), merge("d", "b")]
+    for step in [[p for s in steps for p in s]] if at_once else steps:
+        whole, G = apply_proposals(whole, step), apply_proposals(G, step)
+        orgs = sorted(n for n in whole if n not in pairs)
+        assert folded_count(G) == len(pairs) and orgs == sorted(G)
+        for k in range(1, len(orgs) + 1):
+            for some in itertools.combinations(orgs, k):
+                assert folded_distinct(G, some) == len({u for o in some for u, _ in whole.in_edges(o)}), some
+        assert SignalSets(G).overlaps("members", orgs) == SignalSets(whole).overlaps("members", orgs)

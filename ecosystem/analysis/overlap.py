@@ -19,7 +19,7 @@ from scipy import sparse
 from ecosystem.analysis.pairwise import incidence_matrix, pairwise_overlap
 from ecosystem.evidence.schema import CLUSTER_KINDS
 from ecosystem.geo import REGIONS, municipality_by_name, region_by_name
-from ecosystem.graph import folded_members, folded_relations, folded_size
+from ecosystem.graph import folded_members, folded_relations, folded_size, folded_together
 
 __all__ = [
     "SIGNALS",
@@ -285,21 +285,21 @@ def _with_folded_columns(G: nx.MultiDiGraph, X: sparse.csr_matrix, rows: list) -
     of their rows, a member of one in its row alone.
     """
     index = {n: i for i, n in enumerate(rows)}
-    own = [folded_size(G, n) for n in rows]
-    at, of = [], []
-    for column, orgs in enumerate(G.graph.get("folded", {}).get("shared", {}).values()):
-        hit = sorted({index[o] for o in orgs if o in index})  # one organisation twice after a what-if merge
-        for i in hit:
-            own[i] -= 1
-        at += hit
-        of += [column] * len(hit)
-    if not any(own) and not at:
+    own = np.array([folded_size(G, n) for n in rows], dtype=np.int64)
+    at, of, width = [], [], 0
+    for orgs, n in folded_together(G).items():  # the members of several: a column each, made by combination
+        hit = np.array(sorted({index[o] for o in orgs if o in index}), dtype=np.int64)  # one organisation twice after a what-if merge
+        own[hit] -= n
+        at.append(np.repeat(hit, n))
+        of.append(np.tile(np.arange(width, width + n, dtype=np.int64), len(hit)))
+        width += n
+    at, of = (np.concatenate(x) if x else np.zeros(0, dtype=np.int64) for x in (at, of))
+    if not own.any() and not len(at):
         return X
     indptr = np.zeros(len(own) + 1, dtype=np.int64)
     np.cumsum(own, out=indptr[1:])
     alone = sparse.csr_matrix((np.ones(indptr[-1], dtype=X.dtype), np.arange(indptr[-1]), indptr), shape=(len(own), int(indptr[-1])))
-    width = len(G.graph.get("folded", {}).get("shared", {}))
-    shared = sparse.csr_matrix((np.ones(len(at), dtype=X.dtype), (np.array(at, dtype=np.int64), np.array(of, dtype=np.int64))), shape=(len(own), width))
+    shared = sparse.csr_matrix((np.ones(len(at), dtype=X.dtype), (at, of)), shape=(len(own), width))
     return sparse.hstack([X, shared, alone], format="csr")
 
 

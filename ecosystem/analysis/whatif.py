@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import collections
+
 import networkx as nx
 
 from ecosystem.analysis.organisations import ALL_REGIONS, is_national, name_of, regions_served
 from ecosystem.analysis.overlap import SignalSets, cluster_organisations, pairwise_overlaps
+from ecosystem.graph import folded_together
 
 __all__ = ["apply_proposals", "landscape_metrics"]
 
 def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGraph:
     """Return a copy of G with each proposal's members folded into its anchor."""
     H = G.copy()
-    if "folded" in G.graph:  # members kept as lists (ecosystem.graph.folded): moved to the anchor too
-        before = G.graph["folded"]
-        folded = H.graph["folded"] = {k: v for k, v in before.items() if k not in ("members", "names")}
-        folded.update(counts=dict(before["counts"]), degree=dict(before.get("degree", {})), before=before)  # lists: G's, merged when read
-        folded["shared"] = {u: list(orgs) for u, orgs in before["shared"].items()}
+    merges = []
     for p in proposals:
         anchor = p["anchor"]["id"]
         for m in p["members"]:
@@ -26,27 +25,40 @@ def apply_proposals(G: nx.MultiDiGraph, proposals: list[dict]) -> nx.MultiDiGrap
                 a, b = (anchor if u == m["id"] else u), (anchor if v == m["id"] else v)
                 if a != b:
                     H.add_edge(a, b, key=k, **d)
-            if "folded" in H.graph:
-                _move_folded(H.graph["folded"], m["id"], anchor)
+            merges.append([m["id"], anchor])
             H.add_node(anchor)  # an anchor an earlier proposal merged away comes back, as add_edge brings it back
             H.nodes[anchor].setdefault("merged", []).append(m["id"])
             H.remove_node(m["id"])
+    if "folded" in G.graph:  # members kept as lists (ecosystem.graph.folded): moved to the anchors too
+        H.graph["folded"] = _move_folded(G.graph["folded"], folded_together(G), merges)
     return H
 
 
-def _move_folded(folded: dict, m, anchor) -> None:
-    """Move the members folded into m to the anchor: counted once each (a member of both
-    is in both lists), listed when the lists are read (:func:`ecosystem.graph.folded_members`
-    replays ``merges``)."""
-    counts, degree = folded["counts"], folded["degree"]
-    if m in counts:
-        both = sum(1 for orgs in folded["shared"].values() if m in orgs and anchor in orgs)
-        counts[anchor] = counts.get(anchor, 0) + counts.pop(m) - both
-    if m in degree:
-        degree[anchor] = degree.get(anchor, 0) + degree.pop(m)
-    for orgs in folded["shared"].values():
-        orgs[:] = [anchor if o == m else o for o in orgs]
-    folded["merges"] = [*folded.get("merges", []), [m, anchor]]
+def _move_folded(before: dict, together: collections.Counter, merges: list) -> dict:
+    """The folded lists after `merges` (``[m, anchor]``, in order): each m's members moved to
+    its anchor and counted once each (a member of both is in both lists); the lists themselves
+    are merged when read (:func:`ecosystem.graph.folded_members` replays ``merges``).
+    `together` counts the shared members by their organisations (:func:`~ecosystem.graph.folded_together`):
+    a few combinations to move, not a hundred thousand members."""
+    folded = {k: v for k, v in before.items() if k not in ("members", "names")}
+    counts, degree = dict(before["counts"]), dict(before.get("degree", {}))
+    now: dict = {}  # an organisation merged away -> where its members are now
+    for m, anchor in merges:
+        if m in counts:
+            both = sum(n for orgs, n in together.items() if m in orgs and anchor in orgs)
+            counts[anchor] = counts.get(anchor, 0) + counts.pop(m) - both
+        if m in degree:
+            degree[anchor] = degree.get(anchor, 0) + degree.pop(m)
+        moved: collections.Counter = collections.Counter()
+        for orgs, n in together.items():
+            moved[tuple(anchor if o == m else o for o in orgs)] += n
+        together = moved
+        now = {o: (anchor if a == m else a) for o, a in now.items()} | {m: anchor}
+    shared = before["shared"]
+    if now:
+        shared = {u: [now.get(o, o) for o in orgs] if not now.keys().isdisjoint(orgs) else orgs for u, orgs in shared.items()}  # a new dict: lists not copied
+    folded.update(counts=counts, degree=degree, shared=shared, before=before, merges=[*before.get("merges", []), *merges])
+    return folded
 
 
 def landscape_metrics(G: nx.MultiDiGraph, *, weights=None, sets: SignalSets | None = None) -> dict:

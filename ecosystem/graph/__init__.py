@@ -12,6 +12,7 @@ from ecosystem.graph.folded import (
     folded_names,
     folded_relations,
     folded_size,
+    folded_together,
     hidden_members,
 )
 from ecosystem.graph.lookup import VIEW_KINDS, find_entity, graph_stats, name_index, organisations_view, successors
@@ -31,6 +32,7 @@ __all__ = [
     "folded_names",
     "folded_relations",
     "folded_size",
+    "folded_together",
     "graph_stats",
     "hidden_members",
     "name_index",

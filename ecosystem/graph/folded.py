@@ -41,6 +41,7 @@ __all__ = [
     "folded_names",
     "folded_relations",
     "folded_size",
+    "folded_together",
     "hidden_members",
 ]
 
@@ -226,6 +227,36 @@ def folded_relations(G: nx.Graph, u) -> tuple[str, list] | None:
     return name, relations
 
 
+def folded_together(G: nx.Graph) -> collections.Counter:
+    """How many folded members each combination of organisations has in common:
+    ``{(org, org, ...): n}`` over ``shared``, the organisations in each member's order.
+
+    Worked out once per ``shared`` (a hundred thousand members, a few combinations) and
+    remembered while that dict is current; ``shared`` is replaced, never changed in place
+    (a what-if merge makes a new one). Do not change the counter returned.
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.graph["folded"] = {"counts": {"a": 3, "b": 2}, "shared": {"f": ["a", "b"], "g": ["a", "b"]}}
+    >>> folded_together(G)
+    Counter({('a', 'b'): 2})
+    """
+    return _together(_folded(G).get("shared", {}))
+
+
+_TOGETHER: dict[int, tuple[dict, collections.Counter]] = {}  # id(shared) -> (shared, its counter); shared held so the id stays its own
+
+
+def _together(shared: dict) -> collections.Counter:
+    hit = _TOGETHER.get(id(shared))
+    if hit is not None and hit[0] is shared:
+        return hit[1]
+    together = collections.Counter(map(tuple, shared.values()))
+    if len(_TOGETHER) >= 8:
+        _TOGETHER.pop(next(iter(_TOGETHER)))
+    _TOGETHER[id(shared)] = (shared, together)
+    return together
+
+
 def folded_distinct(G: nx.Graph, orgs) -> int:
     """How many distinct members are folded into any of the organisations `orgs`.
 
@@ -236,16 +267,13 @@ def folded_distinct(G: nx.Graph, orgs) -> int:
     """
     orgs = set(orgs)
     folded = _folded(G)
-    together = collections.Counter(map(tuple, folded.get("shared", {}).values()))  # a hundred thousand members, a few combinations
-    twice = sum(n * max(len(orgs.intersection(these)) - 1, 0) for these, n in together.items())
+    twice = sum(n * max(len(orgs.intersection(these)) - 1, 0) for these, n in folded_together(G).items())
     return sum(n for c, n in folded.get("counts", {}).items() if c in orgs) - twice
 
 
 def folded_count(G: nx.Graph) -> int:
     """How many members are folded into G (each once, however many organisations it is a member of)."""
-    folded = _folded(G)
-    together = collections.Counter(map(tuple, folded.get("shared", {}).values()))
-    return sum(folded.get("counts", {}).values()) - sum(n * (len(set(orgs)) - 1) for orgs, n in together.items())
+    return sum(_folded(G).get("counts", {}).values()) - sum(n * (len(set(orgs)) - 1) for orgs, n in folded_together(G).items())
 
 
 def folded_degree(G: nx.Graph, n) -> int:
