@@ -375,14 +375,23 @@ def _match_names(group, records, cands, result, rejected, decided, accept, revie
             seed_subset.append(_specific(norm) and d.get("kind") != "region" and not municipal)
             seed_acronym.append(acronym)
     imp_norms, imp_of, imp_acronym = [], array.array("l"), bytearray()  # numbers and flags a byte each, not an object each
+    foreign = bytearray()
     for k, imp in enumerate(group):
-        for norm, acronym in _variants(records[imp], municipal, imported=True, normalise=normalise):
+        d = records[imp]
+        foreign.append(d.get("country") not in (None, "", "DK"))
+        if not municipal and not d.get("aliases"):  # most imported names: _variants's first case, inline (a million of them)
+            name = d.get("name", "")
+            if norm := normalise(name):
+                imp_norms.append(norm)
+                imp_of.append(k)
+                imp_acronym.append(_is_acronym(name))
+            continue
+        for norm, acronym in _variants(d, municipal, imported=True, normalise=normalise):
             imp_norms.append(norm)
             imp_of.append(k)
             imp_acronym.append(acronym)
     if not imp_norms or not seed_norms:
         return
-    foreign = bytearray(records[imp].get("country") not in (None, "", "DK") for imp in group)
     imp_specific = bytearray(map(_specific, imp_norms))
     best: dict[int, dict[int, float]] = {}
     for a, b, score in name_pairs(imp_norms, imp_specific, seed_norms, seed_subset, review):

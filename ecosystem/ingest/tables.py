@@ -16,6 +16,7 @@ import csv
 import difflib
 import functools
 import hashlib
+import itertools
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -361,17 +362,32 @@ def _check_header(path: Path, header: list[str] | None) -> list[str]:
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines ends lines there too, CSV does not
 
 
 def _lines(text: str) -> Iterator[str]:
     r"""The lines of `text` with their endings, as ``open(newline="")`` reads them, one at a time.
 
-    (``io.StringIO`` would copy the text at four bytes a character.)
+    (``io.StringIO`` would copy the text at four bytes a character.) A megabyte at a time
+    is split by ``str.splitlines``, twice as fast as a regular expression, unless the text
+    holds a character that ends a line there but not in CSV.
 
-    >>> list(_lines("a,b\r\nc\rd\n\ne"))
-    ['a,b\r\n', 'c\r', 'd\n', '\n', 'e']
+    >>> list(_lines("a,b\r\nc\rd\n\ne")), list(_lines("a\x1cb\n"))
+    (['a,b\r\n', 'c\r', 'd\n', '\n', 'e'], ['a\x1cb\n'])
     """
-    return (m.group() for m in _LINE.finditer(text))
+    if any(c in text for c in _OTHER_BREAKS):
+        return (m.group() for m in _LINE.finditer(text))
+    return itertools.chain.from_iterable(piece.splitlines(keepends=True) for piece in _pieces(text))
+
+
+def _pieces(text: str, size: int = _CHUNK) -> Iterator[str]:
+    """`text` in pieces of about `size` characters, each ending after a ``\n`` (or at the end)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + size)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 class _BadQuoting(Exception):
