@@ -517,3 +517,28 @@ def test_what_if_merges_count_members_shared_by_combinations_that_meet_once(at_o
             for some in itertools.combinations(orgs, k):
                 assert folded_distinct(G, some) == len({u for o in some for u, _ in whole.in_edges(o)}), some
         assert SignalSets(G).overlaps("members", orgs) == SignalSets(whole).overlaps("members", orgs)
+
+
+def test_a_build_says_when_an_import_stored_by_an_earlier_version_keeps_its_members_as_nodes(members_home, tmp_path):
+    from ecosystem.ingest import Dataset
+    from ecosystem.ingest.store import list_imports
+
+    said = []
+    analysis_graph(home=members_home, progress=said.append)  # built or cached: stored as columns, nothing to say
+    assert not [line for line in said if "earlier version" in line]
+    home = tmp_path / "home"
+    shutil.copytree(members_home / "imports", home / "imports")
+    entry = next(e for e in list_imports(home) if e["source"] == "members")
+    path = home / "imports" / entry["data_file"]
+    older = json.loads(gzip.decompress(Dataset.decode(path.read_bytes()).encode(fold_at=None)))
+    assert "members" not in older and older["format"] == 2  # no columns: every member a node
+    path.write_bytes(gzip.compress(json.dumps({**older, "format": 1}).encode()))  # as an earlier version stored it
+    said.clear()
+    G = analysis_graph(home=home, progress=said.append)
+    assert [line for line in said if "earlier version" in line] == [
+        f"import {entry['name']!r} was stored by an earlier version, its {N_FOLDED:,} members as nodes: folding them is most of this build; "
+        "import its file again (`ecosystem import --list` names it) to store them as columns, and a build takes seconds"
+    ]
+    same = analysis_graph(home=members_home)  # the same lists, slower
+    assert all(G.graph["folded"][k] == same.graph["folded"][k] for k in ("counts", "shared", "degree"))
+    assert all(folded_members(G, c) == folded_members(same, c) and folded_names(G, c) == folded_names(same, c) for c in same.graph["folded"]["counts"])

@@ -36,10 +36,14 @@ from ecosystem.graph.folded import FOLD_AT
 from ecosystem.ingest import columns
 from ecosystem.ingest.resolution import normalise_name
 
-__all__ = ["Dataset", "EDGE_FIELDS", "Edge", "FORMAT", "bulk"]
+__all__ = ["DATA_FORMAT", "Dataset", "EDGE_FIELDS", "Edge", "FORMAT", "bulk"]
 
 FORMAT = 1
-"""Version of the stored form: of an import's data file and of the store's manifest."""
+"""Version of the store's manifest (and of an import's data file before :data:`DATA_FORMAT`)."""
+
+DATA_FORMAT = 2
+"""Version of an import's data file: 2 since members may be stored as columns (files of
+version 1 are read too; their members are always nodes)."""
 
 EDGE_FIELDS = ("start", "type", "end", "role", "year", "amount", "amount_unit", "file", "row", "method")
 """The keys of an edge; a stored import lists each edge's values in this order."""
@@ -149,6 +153,7 @@ class Dataset:
     ``{entity, method, score}``; ``norms`` keeps the names normalised so far
     (:meth:`normalised`). ``columns`` holds members read as columns and not put back
     (``decode(..., expand=False)``, :mod:`~ecosystem.ingest.columns`); None otherwise.
+    ``stored_format`` is the :data:`DATA_FORMAT` of the file it was read from.
     """
 
     name: str
@@ -160,6 +165,7 @@ class Dataset:
     links: dict[str, dict] = field(default_factory=dict)
     norms: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     columns: dict | None = field(default=None, repr=False)
+    stored_format: int = field(default=DATA_FORMAT, repr=False, compare=False)
 
     def normalised(self, name: str) -> str:
         """:func:`~ecosystem.ingest.resolution.normalise_name` of `name`, worked out once per import.
@@ -245,7 +251,7 @@ class Dataset:
                     '],"files":',
                     dump(self.files),
                     ',"format":',
-                    dump(FORMAT if packed is None else 2),
+                    dump(DATA_FORMAT),
                     ',"links":',
                     dump(self.links),
                     *([',"members":'] if packed is not None else []),
@@ -285,8 +291,9 @@ class Dataset:
             )
             if list(fields) != list(EDGE_FIELDS):
                 raise ValueError(f"edge fields {fields} are not {list(EDGE_FIELDS)}")
-            if payload.get("format", FORMAT) > 2:
-                raise ValueError(f"format {payload['format']} is newer than this version of ecosystem reads (2)")
+            ds.stored_format = payload.get("format", FORMAT)
+            if ds.stored_format > DATA_FORMAT:
+                raise ValueError(f"format {payload['format']} is newer than this version of ecosystem reads ({DATA_FORMAT})")
             ds.edges = [Edge(e) for e in payload["edges"]]
             ds.columns = payload.get("members")
             if ds.columns is not None:

@@ -287,7 +287,10 @@ def add_imports(
         ``imports`` (names), ``nodes_added``, ``edges_added``, ``linked`` (imported
         organisations and municipalities merged into seed entities), ``merged`` (name-only
         organisations merged into an imported organisation with a CVR or PIC); with
-        members folded, ``folded`` and ``folded_types`` (:func:`merge_datasets`).
+        members folded, ``folded`` and ``folded_types`` (:func:`merge_datasets`), and
+        ``as_nodes``: the imports stored before members were stored as columns (data
+        format 1) with the members folded from their nodes (import the file again to
+        store them as columns).
         ``G.graph["imports"]`` gets each merged import's name and organisation count.
 
     Notes
@@ -309,6 +312,10 @@ def add_imports(
     with bulk():
         datasets = [load_import(e["name"], home, expand=fold_at is None) for e in entries]  # members as columns, folded from them
         summary = merge_datasets(G, datasets, as_of=as_of, countries=countries, fold_at=fold_at)
+        older = [ds for ds in datasets if ds.stored_format < 2]  # members always nodes: folded the slow way
+        if summary.get("folded") and older:
+            folded = {u for u, *_ in summary["folded_names"]}
+            summary["as_nodes"] = {ds.name: n for ds in older if (n := sum(1 for u in ds.nodes if u in folded)) >= fold_at}
     G.graph["imports"] = {e["name"]: e["organisations"] for e in entries}
     return summary
 

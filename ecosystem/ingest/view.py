@@ -189,6 +189,9 @@ def _build(seeds, as_of, home, countries, folder: Path, key: str, say) -> tuple[
     if merged.get("folded"):
         G.graph["folded"] = G.graph.pop("folded")  # after "imports", as fold_members would have set it
         say(f"kept {merged['folded']:,} members (with no other relation) as lists, not nodes")
+    for name, n in merged.get("as_nodes", {}).items():
+        say(f"import {name!r} was stored by an earlier version, its {n:,} members as nodes: folding them is most of this build; "
+            f"import its file again (`ecosystem import --list` names it) to store them as columns, and a build takes seconds")
     # What `find_complete` needs to answer for the whole graph (its names, below its
     # degrees) and the whole graph's counts.
     stats, index = _whole_stats(graph_stats(G), merged), names_of_nodes(G, merged.get("folded_names", ()))
