@@ -37,7 +37,6 @@ import array
 import base64
 import collections
 import itertools
-import operator
 
 import numpy as np
 
@@ -150,7 +149,7 @@ class Split:
         attrs = sorted(set(itertools.chain.from_iterable(held)))
         first = True
         for k in attrs:
-            values = list(map(operator.methodcaller("get", k), held))
+            values = list(map(dict.get, held, itertools.repeat(k)))
             if "" in values:
                 values = [None if v == "" else v for v in values]
             if values.count(None) == len(values):

@@ -234,7 +234,10 @@ def resolve(
         d = records[imp]
         hit = None
         if by_cvr and (cvr := d.get("cvr")) not in (None, ""):
-            hit = next((("cvr", by_cvr[v]) for v in _ids(cvr) if v in by_cvr), None)
+            if type(cvr) is str:  # one CVR, as most have: _ids(cvr) is [cvr]
+                hit = ("cvr", by_cvr[cvr]) if cvr in by_cvr else None
+            else:
+                hit = next((("cvr", by_cvr[v]) for v in _ids(cvr) if v in by_cvr), None)
         if not hit and by_pic and (pic := d.get("pic")) not in (None, ""):
             hit = next((("pic", by_pic[v]) for v in _ids(pic) if v in by_pic), None)
         if hit and (imp, hit[1]) not in rejected:
