@@ -91,7 +91,7 @@ def normalise_name(name: str) -> str:
             if len(split) > len(prefix) and tuple(split[: len(prefix)]) == prefix:
                 split = split[len(prefix) :]
                 break
-    return " ".join([_SYNONYMS.get(w, w) for w in split])
+    return " ".join(map(_SYNONYMS.get, split, split))  # each word, or its synonym
 
 
 def _is_acronym(name: str) -> bool:

@@ -185,9 +185,9 @@ class Table:
         raw = self.get(values, name)
         if len(raw) == 8 and raw.isascii() and raw.isdigit():
             return raw  # as most are written: no need for the rules below
-        digits = _CVR_SPACING.sub("", raw).removeprefix("DK")
         if not raw and not required:
             return None
+        digits = _CVR_SPACING.sub("", raw).removeprefix("DK")
         if not _CVR.fullmatch(digits):
             raise self.bad(
                 line,
