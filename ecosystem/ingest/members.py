@@ -122,7 +122,7 @@ def _check_listed_once(t: Table, ds: Dataset) -> None:
     Memberships are compared by their hashes in one array (8 bytes each, not a set of a
     million ints); only where two hashes are equal are the memberships themselves compared.
     """
-    keys = np.fromiter((hash((start, end)) for start, type, end, *_ in ds.edges if type == "MEMBER_OF"), dtype=np.int64)
+    keys = np.fromiter((hash((start, end)) for start, type, end, _, _, _, _, _, _, _ in ds.edges if type == "MEMBER_OF"), dtype=np.int64)
     keys.sort()
     if not (keys[1:] == keys[:-1]).any():
         return
