@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import math
 import re
 import shutil
@@ -34,6 +35,7 @@ from ecosystem.neo4j import bind_params, query_library
 HERE = Path(__file__).parent
 MINIMAL = HERE / "fixtures" / "minimal"
 FIX = HERE / "fixtures" / "imports"
+MEMBER_HEADER = ["cluster", "member", "cvr", "municipality"]
 EXAMPLES = settings(
     max_examples=1000,
     deadline=None,
@@ -144,7 +146,7 @@ def test_a_members_list_is_imported_or_refused_and_the_store_is_untouched(tmp_pa
     )
     before = {p.name: p.read_bytes() for p in (store / "imports").iterdir()}
     try:
-        save_import(import_members(path, G=seed_graph, name="generated"), home=store, G=seed_graph)
+        save_import(import_members(path, G=seed_graph, name="generated", columns=data.draw(st.booleans())), home=store, G=seed_graph)
     except ImportFailed:
         assert {p.name: p.read_bytes() for p in (store / "imports").iterdir()} == before
 
@@ -344,3 +346,64 @@ def test_a_large_table_is_read_across_the_pieces_it_is_split_in(tmp_path):
         got = [(line, tuple(v)) for line, v in read_table(path).rows]
         assert [v for _, v in got] == rows
         assert got[-1][0] == 2 + len(rows) - 1 + len(rows[::7])  # a quoted line break counts as a line
+
+
+# `ecosystem import` reads a membership list with its members kept as columns from the first
+# row (import_members(columns=True)): what it stores must be what reading a node per member
+# stores, byte for byte, whatever the list (members linked to seed entities by CVR or name,
+# merging by name, in several clusters, not companies, repeated, or refused).
+member_row = st.tuples(
+    st.sampled_from(["Danish Food Cluster", "Welfare Tech", "CLEAN", "BioPeople"]),
+    st.sampled_from(["Foo ApS", "Foo", "FOO A/S", "Bar A/S", "Bar", "Baz Kommune", "Aarhus Universitet", "Qux", "Quux ApS", "Fællesfirma A/S"]),
+    st.sampled_from(["", "", "", "31119103", "10000009", "10000017", "DK 1000 0025"]),
+    st.sampled_from(["", "Aarhus", "0461", "Skive"]),
+)
+bad_row = st.one_of(st.none(), st.none(), st.none(), st.tuples(st.just("Nowhere Cluster"), st.just("X"), st.just(""), st.just("")), st.tuples(st.just("CLEAN"), st.just("X"), st.just("123"), st.just("Atlantis")))
+member_rows = st.tuples(st.lists(member_row, min_size=1, max_size=14, unique_by=lambda r: (r[0], r[1])), bad_row, st.integers(0, 14)).map(
+    lambda t: t[0] if t[1] is None else [*t[0][: t[2]], t[1], *t[0][t[2] :]]
+)
+
+
+@settings(EXAMPLES, max_examples=300)
+@given(rows=member_rows, fold_at=st.sampled_from([1, 2, 3]))
+def test_a_membership_list_read_as_columns_is_stored_as_when_read_as_nodes(tmp_path_factory, seed_graph, rows, fold_at):
+    G = seed_graph.copy()
+    G.nodes["aarhus-universitet"]["cvr"] = "31119103"  # linked by CVR
+    folder = tmp_path_factory.mktemp("columns")
+    path = folder / "list.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([MEMBER_HEADER, *rows])
+    stored = []
+    for columns in (False, True):
+        home = folder / str(columns)
+        try:
+            entry = save_import(import_members(path, G=G, columns=columns), home=home, G=G, fold_at=fold_at)
+        except ImportFailed as err:
+            stored.append(str(err))
+            continue
+        data = home / "imports" / entry["data_file"]
+        same = {k: v.replace(str(home), "HOME") if isinstance(v, str) else v for k, v in entry.items() if k != "created"}
+        stored.append((data.read_bytes(), (home / "imports" / entry["review_file"]).read_bytes(), same))
+    assert stored[0] == stored[1]
+    if not isinstance(stored[0], str):  # and made nodes again, the members are the nodes of the usual reading, in its order
+        whole, listed = import_members(path, G=G), import_members(path, G=G, columns=True).expand()
+        assert list(whole.nodes.items()) == list(listed.nodes.items()) and whole.edges == listed.edges
+
+
+def test_a_large_membership_list_read_as_columns_is_stored_as_when_read_as_nodes(tmp_path, seed_graph):
+    """Past the folding threshold, with members of two clusters, linked and merging by name."""
+    path = tmp_path / "list.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(MEMBER_HEADER)
+        for i in range(2600):
+            w.writerow(["Welfare Tech" if i % 2 else "Danish Food Cluster", f"Firma {i} ApS", "" if i % 3 else f"{10_000_000 + i:08d}", ["Aarhus", "", "0461"][i % 3]])
+        for i in range(300):  # in both
+            w.writerows([[cluster, f"Delt {i} A/S", "", "Skive"] for cluster in ("Welfare Tech", "Danish Food Cluster")])
+        w.writerows([["CLEAN", "Aarhus Universitet", "", "Aarhus"], ["CLEAN", "Firma 7 ApS", "", ""]])
+    stored = []
+    for columns in (False, True):
+        entry = save_import(import_members(path, G=seed_graph, columns=columns), home=tmp_path / str(columns), G=seed_graph)
+        stored.append(((tmp_path / str(columns) / "imports" / entry["data_file"]).read_bytes(), {k: v for k, v in entry.items() if k not in ("created", "review_file")}))
+    assert stored[0] == stored[1]
+    assert len(json.loads(gzip.decompress(stored[1][0]))["members"]["ids"]) > 1000  # stored as columns

@@ -20,6 +20,9 @@ columns beside its other nodes and relations:
   and PIC ids), to tell whether merging by name would touch them;
 - ``at_least``: the threshold they were picked with.
 
+The members importer can keep its members as columns from the first row instead
+(:mod:`ecosystem.ingest.listed`), and picks them by the same rule (:func:`held`).
+
 :meth:`Dataset.decode <ecosystem.ingest.dataset.Dataset.decode>` puts them back
 (:func:`expand`): every reader sees the import as it was. The analysis graph's build reads
 them as they are, and :func:`ecosystem.ingest.merge.merge_datasets` folds them
@@ -43,9 +46,9 @@ import numpy as np
 from ecosystem.evidence import CLUSTER_KINDS
 from ecosystem.graph.folded import relation_role
 
-__all__ = ["Split", "check", "clash", "counts", "countries", "expand", "fold", "load", "put_back", "split", "stored", "touched"]
+__all__ = ["KEYED", "Split", "check", "clash", "column", "counts", "countries", "expand", "fold", "held", "load", "maps_by_name", "pieces", "put_back", "split", "touched"]
 
-_KEYED = ("cvr-", "pic-")  # the ids a name-only organisation of the same name merges into
+KEYED = ("cvr-", "pic-")  # the ids a name-only organisation of the same name merges into
 _TABLE_AT = 256  # a column with at most this many distinct values is kept as a table and an index (small ints)
 
 
@@ -65,9 +68,9 @@ def split(ds, at_least: int) -> Split | None:
     # The names merging by name compares, per node (None for the others), and no longer
     # the import's memo of them: a million names, memory the rest of the writing needs.
     norm = ds.normalised
-    norms = [norm(d["name"]) if u.startswith(_KEYED) and d.get("named", True) or u.startswith("org-") else None for u, d in nodes.items()]
+    norms = [norm(d["name"]) if u.startswith(KEYED) and d.get("named", True) or u.startswith("org-") else None for u, d in nodes.items()]
     ds.norms.clear()
-    if _maps_by_name(nodes, norms):
+    if maps_by_name(nodes, norms):
         return None  # a name-only organisation of the import merges into one with a CVR: folded the usual way
     n = len(nodes)
     pairs: dict = {}  # (type, end) -> number
@@ -82,17 +85,21 @@ def split(ds, at_least: int) -> Split | None:
     ends = [index[v] for _, v in pairs if v in index]
     linked = [index[u] for u in ds.links if u in index]
     del index
-    held = _held(nodes, pairs, pair, start, odd, ends, linked, at_least)
-    del pair, odd
-    if not held.any():
+    roles = [relation_role(t, nodes[v]) if v in nodes else None for t, v in pairs]
+    eligible = np.fromiter((d.get("kind") == "company" and not d.get("ref") for d in nodes.values()), dtype=bool, count=n)
+    eligible[ends] = False
+    eligible[linked] = False
+    picked = held(eligible, roles, pair, start, odd, at_least)
+    del pair, odd, eligible
+    if not picked.any():
         return None
     keys_ = list(nodes)
-    order = np.flatnonzero(held)
+    order = np.flatnonzero(picked)
     position = np.full(n, -1, dtype=np.int32)
     position[order] = np.arange(len(order), dtype=np.int32)
     ids = [keys_[i] for i in order.tolist()]  # in the nodes' order (the order of the rows, or sorted once read back)
     del order
-    kept = held[np.maximum(start, 0)] & (start >= 0)
+    kept = picked[np.maximum(start, 0)] & (start >= 0)
     kinds: dict = {}
     kind, row = array.array("i"), array.array("i")
     to_kind, to_row, number = kind.append, row.append, kinds.setdefault
@@ -105,28 +112,28 @@ def split(ds, at_least: int) -> Split | None:
     except OverflowError:
         return None  # a row number past 32 bits, as stored
     kind, row = np.frombuffer(kind, dtype=np.int32), np.frombuffer(row, dtype=np.int32)
-    chosen = list(itertools.compress(norms, held.tolist()))  # no million numbers or pairs made
-    names = {"keyed": [x for u, x in zip(ids, chosen) if x is not None and u.startswith(_KEYED)], "org": [x for u, x in zip(ids, chosen) if u.startswith("org-")]}
+    chosen = list(itertools.compress(norms, picked.tolist()))  # no million numbers or pairs made
+    names = {"keyed": [x for u, x in zip(ids, chosen) if x is not None and u.startswith(KEYED)], "org": [x for u, x in zip(ids, chosen) if u.startswith("org-")]}
     del chosen, keys_, norms
-    return Split(ds, at_least, ids, held, kept, position[start[kept]], kind, row, [list(k) for k in kinds], names)
+    return Split(ds, at_least, ids, picked, kept, position[start[kept]], kind, row, [list(k) for k in kinds], names)
 
 
-def _held(nodes: dict, pairs: dict, pair, start, odd, ends: list, linked: list, at_least: int):
-    """Which nodes fold (a boolean per node), from the relations' starts and (type, end) pairs."""
-    n = len(nodes)
-    roles = [relation_role(t, nodes[v]) if v in nodes else None for t, v in pairs]
+def held(eligible, roles: list, pair, start, odd, at_least: int):
+    """Which nodes fold (a boolean per node) by the rule of :func:`split`: `eligible` says which
+    nodes may (imported companies, no relation ending at them, not linked), `roles` the
+    :func:`~ecosystem.graph.folded.relation_role` of each (type, end) pair; per relation,
+    `pair` its pair, `start` its start node (-1: none of these) and `odd` whether it has a
+    year, an amount or no row."""
+    n = len(eligible)
     mine = start >= 0
     joined = np.array([r == "member" for r in roles], dtype=bool)[pair] & mine
     other = np.array([r is None for r in roles], dtype=bool)[pair] | odd | ~mine
-    eligible = np.fromiter((d.get("kind") == "company" and not d.get("ref") for d in nodes.values()), dtype=bool, count=n)
-    eligible[ends] = False
-    eligible[linked] = False
     bad = np.zeros(n, dtype=bool)
     bad[start[other & mine]] = True
-    twice = np.sort(start[joined].astype(np.int64) * len(pairs) + pair[joined])  # listed twice by one organisation: two relations
-    bad[(twice[1:][twice[1:] == twice[:-1]] // len(pairs))] = True
+    twice = np.sort(start[joined].astype(np.int64) * len(roles) + pair[joined])  # listed twice by one organisation: two relations
+    bad[(twice[1:][twice[1:] == twice[:-1]] // len(roles))] = True
     shaped = eligible & ~bad & (np.bincount(start[joined], minlength=n) > 0)
-    enough = np.bincount(pair[joined & shaped[np.maximum(start, 0)]], minlength=len(pairs)) >= at_least  # the rule of with_enough
+    enough = np.bincount(pair[joined & shaped[np.maximum(start, 0)]], minlength=len(roles)) >= at_least  # the rule of with_enough
     return shaped & ~(np.bincount(start[joined & ~enough[pair]], minlength=n) > 0)
 
 
@@ -141,33 +148,45 @@ class Split:
 
     def pieces(self, dump, size: int = 100_000):
         """The columns (the module's description says what they hold), as JSON text in pieces."""
-        nodes = self.ds.nodes
-        held = [nodes[u] for u in self.ids]
-        yield '{"at_least":' + dump(self.at_least) + ',"ids":['
-        yield from _listed(self.ids, dump, size)
-        yield '],"kinds":' + dump(self.kinds) + ',"nodes":{'
-        attrs = sorted(set(itertools.chain.from_iterable(held)))
-        first = True
-        for k in attrs:
-            values = list(map(dict.get, held, itertools.repeat(k)))
-            if "" in values:
-                values = [None if v == "" else v for v in values]
-            if values.count(None) == len(values):
-                continue  # as stored: an empty value is no value
-            yield ("" if first else ",") + dump(k) + ":"
-            first = False
-            yield from _column(values, dump, size)
-        del held
-        yield '},"norms":{"keyed":['
-        yield from _listed(self.norms["keyed"], dump, size)
-        yield '],"org":['
-        yield from _listed(self.norms["org"], dump, size)
-        yield ']},"others_at":"'
-        yield from _packed_pieces(np.flatnonzero(~self.kept))
-        for k, a in (("kind", self.kind), ("row", self.row), ("start", self.start)):
-            yield ('","relations":{"' if k == "kind" else '","') + k + '":"'
-            yield from _packed_pieces(a)
-        yield '"}}'
+        held = [self.ds.nodes[u] for u in self.ids]
+
+        def nodes():
+            for k in sorted(set(itertools.chain.from_iterable(held))):
+                values = list(map(dict.get, held, itertools.repeat(k)))
+                if "" in values:
+                    values = [None if v == "" else v for v in values]
+                if values.count(None) != len(values):  # as stored: an empty value is no value
+                    yield k, _column_text(column(values), dump, size)
+
+        return _text(self.at_least, self.ids, self.kinds, nodes(), self.norms, np.flatnonzero(~self.kept), {"kind": self.kind, "row": self.row, "start": self.start}, dump, size)
+
+
+def pieces(columns: dict, dump, size: int = 100_000):
+    """`columns` as :func:`load` reads them (or :func:`ecosystem.ingest.listed.settle` makes
+    them), as JSON text in pieces: a million ids and names never one string."""
+    c = columns
+    nodes = ((k, _column_text(v, dump, size)) for k, v in sorted(c["nodes"].items()))
+    return _text(c["at_least"], c["ids"], c["kinds"], nodes, c["norms"], c["others_at"], c["relations"], dump, size)
+
+
+def _text(at_least, ids, kinds, nodes, norms, others_at, relations, dump, size):
+    """The columns as JSON text in pieces; `nodes` gives each attribute (sorted) with the pieces of its column."""
+    yield '{"at_least":' + dump(at_least) + ',"ids":['
+    yield from _listed(ids, dump, size)
+    yield '],"kinds":' + dump(kinds) + ',"nodes":{'
+    for j, (k, text) in enumerate(nodes):
+        yield ("," if j else "") + dump(k) + ":"
+        yield from text
+    yield '},"norms":{"keyed":['
+    yield from _listed(norms["keyed"], dump, size)
+    yield '],"org":['
+    yield from _listed(norms["org"], dump, size)
+    yield ']},"others_at":"'
+    yield from _packed_pieces(others_at)
+    for k in ("kind", "row", "start"):
+        yield ('","relations":{"' if k == "kind" else '","') + k + '":"'
+        yield from _packed_pieces(relations[k])
+    yield '"}}'
 
 
 def _packed(a) -> str:
@@ -198,11 +217,6 @@ def load(columns: dict, others: int) -> dict:
     return columns
 
 
-def stored(columns: dict) -> dict:
-    """`columns` as :func:`load` read them, to be written again."""
-    return {**columns, "others_at": _packed(columns["others_at"]), "relations": {k: _packed(a) for k, a in columns["relations"].items()}}
-
-
 def _listed(values, dump, size: int):
     """The items of a JSON list (no brackets), in pieces of `size`."""
     for i in range(0, len(values), size):
@@ -210,32 +224,45 @@ def _listed(values, dump, size: int):
         yield ("," if i else "") + dump(part.tolist() if isinstance(part, np.ndarray) else part)[1:-1]
 
 
-def _column(values: list, dump, size: int):
-    """A column: its values, or, with few distinct ones, a table of them and an index into it."""
+def _table(values: list) -> list | None:
+    """The distinct values of a column, if there are at most _TABLE_AT of them."""
     try:
         table = list(dict.fromkeys(values[:1000]))  # names, numbers: many at once
         table = list(dict.fromkeys(values)) if len(table) <= _TABLE_AT else None
     except TypeError:  # lists (aliases)
-        table = None
-    if table is None or len(table) > _TABLE_AT:
-        yield '{"values":['
-        yield from _listed(values, dump, size)
-        yield "]}"
-        return
+        return None
+    return table if table is not None and len(table) <= _TABLE_AT else None
+
+
+def column(values: list) -> dict:
+    """A column as stored: ``values``, or with few distinct ones a ``table`` and an ``index``
+    into it, or the one value all have (``same``); what :func:`load` reads."""
+    table = _table(values)
+    if table is None:
+        return {"values": values}
     if len(table) == 1:
-        yield '{"same":' + dump(table[0]) + "}"
-        return
+        return {"same": table[0]}
     at = {v: i for i, v in enumerate(table)}
-    yield '{"index":['
-    yield from _listed(list(map(at.__getitem__, values)), dump, size)
-    yield '],"table":' + dump(table) + "}"
+    return {"index": list(map(at.__getitem__, values)), "table": table}
 
 
-def _maps_by_name(nodes: dict, norms: list) -> bool:
+def _column_text(column: dict, dump, size: int):
+    """A column (:func:`column`) as JSON text, in pieces."""
+    if "same" in column:
+        yield '{"same":' + dump(column["same"]) + "}"
+        return
+    key = "index" if "index" in column else "values"
+    yield '{"' + key + '":['
+    yield from _listed(column[key], dump, size)
+    yield ('],"table":' + dump(column["table"]) + "}") if key == "index" else "]}"
+
+
+def maps_by_name(nodes, norms: list) -> bool:
     """Whether the merge would merge a name-only organisation into the one organisation
-    with a CVR or PIC of its name (`norms`: the nodes' names as merging by name compares them)."""
+    with a CVR or PIC of its name (`nodes`: ids; `norms`: their names as merging by name
+    compares them, None for the others)."""
     org = {x for u, x in zip(nodes, norms) if x is not None and u.startswith("org-")}
-    return 1 in collections.Counter(x for u, x in zip(nodes, norms) if x in org and u.startswith(_KEYED)).values()
+    return 1 in collections.Counter(x for u, x in zip(nodes, norms) if x in org and u.startswith(KEYED)).values()
 
 
 def _values(column: dict, n: int) -> list:

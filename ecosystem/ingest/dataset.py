@@ -26,14 +26,16 @@ import gzip
 import io
 import itertools
 import json
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ecosystem.evidence import ORGANISATION_KINDS
 from ecosystem.graph.folded import FOLD_AT
-from ecosystem.ingest import columns
+from ecosystem.ingest import columns, listed
 from ecosystem.ingest.resolution import normalise_name
 
 __all__ = ["DATA_FORMAT", "Dataset", "EDGE_FIELDS", "Edge", "FORMAT", "bulk"]
@@ -153,7 +155,9 @@ class Dataset:
     ``{entity, method, score}``; ``norms`` keeps the names normalised so far
     (:meth:`normalised`). ``columns`` holds members read as columns and not put back
     (``decode(..., expand=False)``, :mod:`~ecosystem.ingest.columns`); None otherwise.
-    ``stored_format`` is the :data:`DATA_FORMAT` of the file it was read from.
+    ``stored_format`` is the :data:`DATA_FORMAT` of the file it was read from; ``listed``
+    holds members read as columns (``import_members(..., columns=True)``,
+    :mod:`~ecosystem.ingest.listed`) until the import is stored, None otherwise.
     """
 
     name: str
@@ -166,6 +170,7 @@ class Dataset:
     norms: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     columns: dict | None = field(default=None, repr=False)
     stored_format: int = field(default=DATA_FORMAT, repr=False, compare=False)
+    listed: Any = field(default=None, repr=False, compare=False)
 
     def normalised(self, name: str) -> str:
         """:func:`~ecosystem.ingest.resolution.normalise_name` of `name`, worked out once per import.
@@ -206,16 +211,37 @@ class Dataset:
         return {n: self.nodes[n] for n in self.organisation_ids(places=places)}
 
     def organisation_ids(self, *, places: bool = True) -> list[str]:
-        """The ids of :meth:`organisations`, in the nodes' order."""
+        """The ids of :meth:`organisations`, in the nodes' order (listed members after them)."""
         return [
             n
             for n, d in self.nodes.items()
             if d.get("kind") in ORGANISATION_KINDS and not d.get("ref") and (places or not n.startswith("kommune-"))
-        ]
+        ] + (self.listed.organisation_ids() if self.listed is not None else [])
+
+    def records(self) -> Mapping[str, dict]:
+        """Every node by id, members listed as columns too (each made a node dict when read)."""
+        return listed.records(self)
+
+    def size(self) -> tuple[int, int]:
+        """How many nodes and relations the dataset has, members listed as columns too."""
+        if self.listed is None:
+            return len(self.nodes), len(self.edges)
+        return len(self.nodes) + len(self.listed.ids), len(self.edges) + len(self.listed.start)
 
     def expand(self) -> Dataset:
         """Put members read as columns back among the nodes and edges (in place); return self."""
+        listed.expand(self, Edge)
         columns.expand(self, Edge)
+        return self
+
+    def settle(self, at_least: int | None = FOLD_AT) -> Dataset:
+        """Keep as columns the listed members that fold with `at_least` (None: none), once
+        :attr:`links` are set, and make the others nodes (in place); return self."""
+        if self.listed is not None:
+            if at_least is None:
+                listed.expand(self, Edge)
+            else:
+                listed.settle(self, at_least, Edge)
         return self
 
     def encode(self, *, fold_at: int | None = FOLD_AT) -> bytes:
@@ -234,9 +260,10 @@ class Dataset:
         >>> back.encode() == Dataset.decode(back.encode()).encode()  # stable once read back
         True
         """
+        self.settle(fold_at)
         dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
         nodes, edges = self.nodes, self.edges
-        packed = [dump(columns.stored(self.columns))] if self.columns is not None else None
+        packed = columns.pieces(self.columns, dump) if self.columns is not None else None
         if packed is None and fold_at is not None and (picked := columns.split(self, fold_at)) is not None:
             ids = list(nodes)
             nodes = {ids[i]: nodes[ids[i]] for i in np.flatnonzero(~picked.held).tolist()}  # the others: few

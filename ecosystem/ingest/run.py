@@ -76,7 +76,7 @@ def import_file(
         elif source == "structural-funds":
             dataset = import_structural_funds(path, name=name, encoding=encoding)
         else:
-            dataset = import_members(path, G=G, name=name, encoding=encoding)
+            dataset = import_members(path, G=G, name=name, encoding=encoding, columns=True)  # a million rows: not a node each
     entry = save_import(dataset, home=home, G=G, review=review, allow_fewer=allow_fewer)
     return {**entry, "summary": summary_lines(entry)}
 

@@ -23,7 +23,7 @@ import networkx as nx
 from ecosystem import files
 from ecosystem.errors import EcosystemError, ImportFailed, UnknownImport
 from ecosystem.evidence import SLUG_RE
-from ecosystem.graph import build_graph
+from ecosystem.graph import FOLD_AT, build_graph
 from ecosystem.ingest.dataset import FORMAT, Dataset, bulk
 from ecosystem.ingest.merge import merge_datasets
 from ecosystem.ingest.resolution import resolve
@@ -91,7 +91,7 @@ def _locked(folder: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def save_import(dataset: Dataset, *, home=None, G: nx.Graph | None = None, review=None, allow_fewer: bool = False) -> dict:
+def save_import(dataset: Dataset, *, home=None, G: nx.Graph | None = None, review=None, allow_fewer: bool = False, fold_at: int | None = FOLD_AT) -> dict:
     """Link the dataset's organisations to seed entities and store it as one import.
 
     Parameters
@@ -108,6 +108,9 @@ def save_import(dataset: Dataset, *, home=None, G: nx.Graph | None = None, revie
     allow_fewer : bool
         Replace a stored import of the same name even with fewer than half its
         organisations (refused by default: a cut-off or wrong file would wipe good data).
+    fold_at : int or None
+        Store as columns the members that would fold with this threshold were the import
+        the only one (:meth:`Dataset.encode`); None: none.
 
     Returns
     -------
@@ -126,13 +129,13 @@ def save_import(dataset: Dataset, *, home=None, G: nx.Graph | None = None, revie
     """
     if not SLUG_RE.match(dataset.name):
         raise ImportFailed(f"import name {dataset.name!r} is not a slug (lowercase letters and digits joined by '-'; e.g. --name cordis-h2020)")
-    if not dataset.nodes:
+    if not dataset.size()[0]:
         files = ", ".join(f["file"] for f in dataset.files) or "the file"
         raise ImportFailed(f"{files}: no data rows, nothing imported (a stored import {dataset.name!r}, if any, is kept as it was)")
     G = build_graph() if G is None else G
     decisions = read_review(review, G) if review is not None else None
     with bulk():
-        return _save(dataset, home, G, decisions, allow_fewer)
+        return _save(dataset, home, G, decisions, allow_fewer, fold_at)
 
 
 def _clean_leftovers(folder: Path, manifest: dict) -> None:
@@ -147,12 +150,13 @@ def _clean_leftovers(folder: Path, manifest: dict) -> None:
             path.unlink(missing_ok=True)
 
 
-def _save(dataset: Dataset, home, G: nx.Graph, decisions, allow_fewer: bool) -> dict:
-    resolution = resolve(dataset.nodes, G, ids=dataset.organisation_ids(), decisions=decisions, normalise=dataset.normalised)
+def _save(dataset: Dataset, home, G: nx.Graph, decisions, allow_fewer: bool, fold_at: int | None) -> dict:
+    resolution = resolve(dataset.records(), G, ids=dataset.organisation_ids(), decisions=decisions, normalise=dataset.normalised)
     dataset.links = {k: {"entity": v.entity, "method": v.method, "score": v.score} for k, v in sorted(resolution.links.items())}
+    (nodes, edges), organisations = dataset.size(), len(dataset.organisation_ids(places=False))
 
     folder = _imports_dir(home)
-    data = dataset.encode()
+    data = dataset.encode(fold_at=fold_at)  # members listed as columns (import_members(columns=True)) settled: those that fold stay columns
     digest = hashlib.sha256(data).hexdigest()[:12]
     data_file = f"{dataset.name}-{digest}.json.gz"
     review_file = f"{dataset.name}-{digest}.review.csv"
@@ -165,9 +169,9 @@ def _save(dataset: Dataset, home, G: nx.Graph, decisions, allow_fewer: bool) -> 
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "data_file": data_file,
         "review_file": review_file,
-        "nodes": len(dataset.nodes),
-        "edges": len(dataset.edges),
-        "organisations": len(dataset.organisation_ids(places=False)),
+        "nodes": nodes,
+        "edges": edges,
+        "organisations": organisations,
         "links": {k: counts[k] for k in ("cvr", "pic", "name", "review")},
         "review_rows": counts["review_rows"],
         "unused_decisions": resolution.unused_decisions,
