@@ -38,6 +38,7 @@ from ecosystem.ingest import (
     save_import,
     write_review,
 )
+from ecosystem.ingest.merge import merge_datasets
 from tools.coparticipation import coparticipation, coparticipation_communities
 
 HERE = Path(__file__).parent
@@ -553,3 +554,12 @@ def test_cli_home_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("ECOSYSTEM_HOME", str(tmp_path))
     result = CliRunner().invoke(cli, ["import", "--list"])
     assert result.exit_code == 0 and result.output == "no imports stored\n"
+
+
+def test_a_membership_list_read_as_columns_merges_as_read_as_nodes():
+    """Members kept as columns (import_members(columns=True), as `ecosystem import` reads a
+    list) become nodes when the dataset is merged straight into a graph, never stored."""
+    G, H = build_graph(), build_graph()
+    merge_datasets(G, [import_members(MEMBERS, G=G)])
+    merge_datasets(H, [import_members(MEMBERS, G=H, columns=True)])
+    assert list(G.nodes(data=True)) == list(H.nodes(data=True)) and list(G.edges(keys=True, data=True)) == list(H.edges(keys=True, data=True))

@@ -72,6 +72,8 @@ def merge_datasets(
     """
     as_of = G.graph.get("as_of") if as_of is None else as_of
     countries = _check_countries(countries, datasets) if countries is not None else None
+    for ds in datasets:
+        ds.settle(None)  # members listed as columns as a file was read (never stored): nodes
     packed = [ds for ds in datasets if ds.columns is not None]  # members read as columns (ingest.columns)
     if packed and fold_at is None:
         for ds in packed:
