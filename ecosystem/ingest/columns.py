@@ -315,7 +315,9 @@ def _put_back(ds, out, edge) -> None:
     ids, rel, kinds = c["ids"], c["relations"], c["kinds"]
     back = out[rel["start"]]
     total = len(ds.edges) + len(rel["start"])
-    where = np.setdiff1d(np.arange(total), c["others_at"])[back]  # their relations' places in the import's order
+    mine = np.ones(total, dtype=bool)
+    mine[c["others_at"]] = False
+    where = np.flatnonzero(mine)[back]  # their relations' places in the import's order
     made = [edge((ids[s], kinds[k][0], kinds[k][1], kinds[k][2], None, None, None, kinds[k][3], r, kinds[k][4]))
             for s, k, r in zip(rel["start"][back].tolist(), rel["kind"][back].tolist(), rel["row"][back].tolist())]
     at = np.concatenate([c["others_at"], where])

@@ -219,7 +219,8 @@ class Dataset:
         ] + (self.listed.organisation_ids() if self.listed is not None else [])
 
     def records(self) -> Mapping[str, dict]:
-        """Every node by id, members listed as columns too (each made a node dict when read)."""
+        """Every node by id, members listed as columns too (each made a dict when read, None
+        for the attributes it lacks: read them with ``get``)."""
         return listed.records(self)
 
     def size(self) -> tuple[int, int]:

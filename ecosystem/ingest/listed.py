@@ -86,14 +86,15 @@ class Listed:
 
 
 class _Records(Mapping):
-    """The dataset's nodes and its listed members, each a node dict when asked for (entity resolution reads them so)."""
+    """The dataset's nodes and its listed members, each made a dict of its attributes
+    when asked for (None for those it lacks: read them with ``get``, as entity resolution does)."""
 
     def __init__(self, ds) -> None:
         self.nodes, self.listed = ds.nodes, ds.listed
 
     def __getitem__(self, u: str) -> dict:
         d = self.nodes.get(u)
-        return d if d is not None else self.listed.node(self.listed.index[u])
+        return d if d is not None else dict(zip(ATTRS, self.listed.rows[self.listed.index[u]]))
 
     def __iter__(self) -> Iterator[str]:
         return itertools.chain(self.nodes, self.listed.ids)
@@ -103,7 +104,7 @@ class _Records(Mapping):
 
 
 def records(ds) -> Mapping:
-    """Every node of `ds`, listed members too, by id."""
+    """Every node of `ds`, listed members too, by id (:class:`_Records`)."""
     return ds.nodes if ds.listed is None else _Records(ds)
 
 
@@ -120,7 +121,9 @@ def _member_edges(listed: Listed, edge, which: np.ndarray) -> list:
 
 def _places(listed: Listed) -> np.ndarray:
     """Where each member relation stands among all the import's relations."""
-    return np.setdiff1d(np.arange(listed.total, dtype=np.int64), np.asarray(listed.others_at, dtype=np.int64))
+    mine = np.ones(listed.total, dtype=bool)
+    mine[np.asarray(listed.others_at, dtype=np.int64)] = False
+    return np.flatnonzero(mine)
 
 
 def _interleave(ds, made: list, places: np.ndarray, others_at) -> list:
