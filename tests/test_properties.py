@@ -364,7 +364,7 @@ member_rows = st.tuples(st.lists(member_row, min_size=1, max_size=14, unique_by=
 )
 
 
-@settings(EXAMPLES, max_examples=300)
+@settings(EXAMPLES, max_examples=150)
 @given(rows=member_rows, fold_at=st.sampled_from([1, 2, 3]))
 def test_a_membership_list_read_as_columns_is_stored_as_when_read_as_nodes(tmp_path_factory, seed_graph, rows, fold_at):
     G = seed_graph.copy()
