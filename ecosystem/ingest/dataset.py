@@ -251,7 +251,8 @@ class Dataset:
         Edges are lists in the order of :data:`EDGE_FIELDS`; empty node attributes are
         left out. Members that would fold with `fold_at` (None: none) are stored as
         columns (:mod:`~ecosystem.ingest.columns`; format 2). The JSON is written and
-        compressed in pieces: memory holds the compressed bytes, not the text.
+        compressed in pieces: memory holds the compressed bytes, not the text. Members
+        still listed as columns (:attr:`listed`) are settled first (:meth:`settle`, in place).
 
         >>> ds = Dataset("t", "test")
         >>> ds.add_edge(ds.add_node("a", kind="company", name="A", cvr=None), "MEMBER_OF", "b", file="f.csv", row=2)
