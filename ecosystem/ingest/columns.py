@@ -46,7 +46,7 @@ import numpy as np
 from ecosystem.evidence import CLUSTER_KINDS
 from ecosystem.graph.folded import relation_role
 
-__all__ = ["KEYED", "Split", "check", "clash", "column", "counts", "countries", "expand", "fold", "held", "load", "maps_by_name", "pieces", "put_back", "split", "touched"]
+__all__ = ["KEYED", "Split", "check", "clash", "column", "counts", "countries", "expand", "fold", "held", "interleave", "load", "maps_by_name", "pieces", "places", "put_back", "relations", "split", "touched"]
 
 KEYED = ("cvr-", "pic-")  # the ids a name-only organisation of the same name merges into
 _TABLE_AT = 256  # a column with at most this many distinct values is kept as a table and an index (small ints)
@@ -309,21 +309,38 @@ def put_back(ds, members: set, edge) -> None:
     _put_back(ds, np.fromiter((u in members for u in ds.columns["ids"]), dtype=bool, count=len(ds.columns["ids"])), edge)
 
 
+def places(total: int, others_at) -> np.ndarray:
+    """Where the members' relations stand among all `total` of an import, the others standing at `others_at`."""
+    mine = np.ones(total, dtype=bool)
+    mine[np.asarray(others_at, dtype=np.int64)] = False
+    return np.flatnonzero(mine)
+
+
+def relations(ids: list, kinds: list, start, kind, row, edge) -> list:
+    """Members' relations made with `edge` (:class:`~ecosystem.ingest.dataset.Edge`) from
+    their columns: `start` (positions in `ids`), `kind` (in `kinds`) and `row`, arrays."""
+    return [
+        edge((ids[s], kinds[k][0], kinds[k][1], kinds[k][2], None, None, None, kinds[k][3], r, kinds[k][4]))
+        for s, k, r in zip(np.asarray(start).tolist(), np.asarray(kind).tolist(), np.asarray(row).tolist())
+    ]
+
+
+def interleave(edges: list, edges_at, made: list, made_at) -> list:
+    """`edges` (standing at `edges_at`) and `made` (at `made_at`) in the order of their places."""
+    order = np.argsort(np.concatenate([np.asarray(edges_at, dtype=np.int64), np.asarray(made_at, dtype=np.int64)]), kind="stable")
+    both = [*edges, *made]
+    return [both[i] for i in order.tolist()]
+
+
 def _put_back(ds, out, edge) -> None:
     """:func:`put_back` of the members `out` marks (a boolean per member)."""
     c = ds.columns
     ids, rel, kinds = c["ids"], c["relations"], c["kinds"]
     back = out[rel["start"]]
-    total = len(ds.edges) + len(rel["start"])
-    mine = np.ones(total, dtype=bool)
-    mine[c["others_at"]] = False
-    where = np.flatnonzero(mine)[back]  # their relations' places in the import's order
-    made = [edge((ids[s], kinds[k][0], kinds[k][1], kinds[k][2], None, None, None, kinds[k][3], r, kinds[k][4]))
-            for s, k, r in zip(rel["start"][back].tolist(), rel["kind"][back].tolist(), rel["row"][back].tolist())]
+    where = places(len(ds.edges) + len(rel["start"]), c["others_at"])[back]  # their relations' places in the import's order
+    made = relations(ids, kinds, rel["start"][back], rel["kind"][back], rel["row"][back], edge)
     at = np.concatenate([c["others_at"], where])
-    order = np.argsort(at, kind="stable")
-    listed = [*ds.edges, *made]
-    ds.edges = [listed[i] for i in order.tolist()]
+    ds.edges = interleave(ds.edges, c["others_at"], made, where)
     keys = sorted(c["nodes"])
     values = {k: _values(c["nodes"][k], len(ids)) for k in keys}
     for i in np.flatnonzero(out).tolist():

@@ -12,7 +12,7 @@ regions). Then:
   over those columns: the members that fold are the dataset's columns, the others (linked,
   or failing the rule) become nodes;
 - :func:`expand` makes them all nodes where the dataset must be whole: a membership listed
-  twice, a merge by name, a reader that wants nodes.
+  twice (:func:`repeated`), a merge by name, a reader that wants nodes.
 
 Either way the dataset, and the stored import, are what they are when every member is a
 node from the start (``tests/test_imports.py`` compares the stored bytes).
@@ -30,7 +30,7 @@ from ecosystem.evidence import ORGANISATION_KINDS
 from ecosystem.graph.folded import relation_role
 from ecosystem.ingest import columns
 
-__all__ = ["ATTRS", "Listed", "expand", "merges_by_name", "records", "repeated", "settle"]
+__all__ = ["ATTRS", "Listed", "expand", "records", "repeated", "settle"]
 
 ATTRS = ("kind", "subtype", "name", "kind_source", "cvr", "file", "row", "country")
 """A member's attributes, in the order ``add_organisation`` gives them (it gives no aliases)."""
@@ -110,27 +110,9 @@ def records(ds) -> Mapping:
 
 def _member_edges(listed: Listed, edge, which: np.ndarray) -> list:
     """The relations of the members `which` marks (a boolean per relation), made with `edge`, in order."""
-    kinds = list(listed.kinds)
     start, kind = np.frombuffer(listed.start, dtype=np.int32), np.frombuffer(listed.kind, dtype=np.int32)
-    ids, rows = listed.ids, np.frombuffer(listed.row, dtype=np.int64)
-    return [
-        edge((ids[s], kinds[k][0], kinds[k][1], kinds[k][2], None, None, None, kinds[k][3], r, kinds[k][4]))
-        for s, k, r in zip(start[which].tolist(), kind[which].tolist(), rows[which].tolist())
-    ]
-
-
-def _places(listed: Listed) -> np.ndarray:
-    """Where each member relation stands among all the import's relations."""
-    mine = np.ones(listed.total, dtype=bool)
-    mine[np.asarray(listed.others_at, dtype=np.int64)] = False
-    return np.flatnonzero(mine)
-
-
-def _interleave(ds, made: list, places: np.ndarray, others_at) -> list:
-    """The dataset's relations (at `others_at`) and `made` (at `places`), in the order of their places."""
-    order = np.argsort(np.concatenate([np.asarray(others_at, dtype=np.int64), places]), kind="stable")
-    listed = [*ds.edges, *made]
-    return [listed[i] for i in order.tolist()]
+    row = np.frombuffer(listed.row, dtype=np.int64)
+    return columns.relations(listed.ids, list(listed.kinds), start[which], kind[which], row[which], edge)
 
 
 def expand(ds, edge) -> None:
@@ -141,7 +123,7 @@ def expand(ds, edge) -> None:
         return
     ds.listed = None
     made = _member_edges(listed, edge, np.ones(len(listed.start), dtype=bool))
-    ds.edges = _interleave(ds, made, _places(listed), listed.others_at)
+    ds.edges = columns.interleave(ds.edges, listed.others_at, made, columns.places(listed.total, listed.others_at))
     others, nodes = iter(listed.nodes_at), {}
     pending = next(others, None)
     for i, u in enumerate(listed.ids):
@@ -166,19 +148,6 @@ def repeated(ds) -> bool:
     return bool((keys[1:] == keys[:-1]).any())
 
 
-def merges_by_name(ds) -> bool:
-    """Whether ``merge_by_name`` would merge anything: a name-only organisation and the one with a CVR of its name."""
-    listed = ds.listed
-    named = [(u, ds.normalised(d["name"])) for u, d in ds.nodes.items() if u.startswith(("org-", "cvr-"))]
-    pairs = [*zip(listed.ids, listed.norms), *named]
-    by_name = {x for u, x in pairs if u.startswith("org-")}
-    with_cvr: dict = {}
-    for u, x in pairs:
-        if x in by_name and u.startswith("cvr-"):
-            with_cvr[x] = with_cvr.get(x, 0) + 1
-    return 1 in with_cvr.values()
-
-
 def settle(ds, at_least: int, edge) -> None:
     """Keep as ``ds.columns`` the listed members that would fold were `ds` the only import
     (:func:`ecosystem.ingest.columns.split`'s rule, its links set), and make the others nodes."""
@@ -199,9 +168,9 @@ def settle(ds, at_least: int, edge) -> None:
         expand(ds, edge)
         return
     kept = picked[start]
-    places = _places(listed)
+    places = columns.places(listed.total, listed.others_at)
     made = _member_edges(listed, edge, ~kept)
-    ds.edges = _interleave(ds, made, places[~kept], listed.others_at)
+    ds.edges = columns.interleave(ds.edges, listed.others_at, made, places[~kept])
     for i in np.flatnonzero(~picked).tolist():
         ds.nodes[listed.ids[i]] = listed.node(i)
     chosen = np.flatnonzero(picked).tolist()

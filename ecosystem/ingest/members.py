@@ -29,6 +29,7 @@ from ecosystem.ingest.organisations import (
     add_organisation,
     classify_organisation,
     merge_by_name,
+    name_merges,
     organisation_id,
 )
 from ecosystem.ingest.tables import Table, read_table, scrub
@@ -104,12 +105,18 @@ def _members(path, G: nx.Graph | None, name: str | None, encoding: str, columns:
         ds.add_edge(org, "MEMBER_OF", cluster, file=file, row=line)
         if municipality is not None:
             ds.add_edge(org, "LOCATED_IN", add_municipality(ds, municipality), file=file, row=line, method="municipality")
-    if members is not None and (listed.repeated(ds) or listed.merges_by_name(ds)):
+    if members is not None and (listed.repeated(ds) or _name_merges(ds, members)):
         ds.expand()  # as if every member were a node: the check says where, the merge merges
     if ds.listed is None:
         _check_listed_once(t, ds)
         merge_by_name(ds)
     return ds
+
+
+def _name_merges(ds: Dataset, members: Listed) -> dict:
+    """:func:`~ecosystem.ingest.organisations.name_merges` over the listed members and the dataset's nodes."""
+    nodes = [(u, ds.normalised(d["name"])) for u, d in ds.nodes.items() if u.startswith(("org-", "cvr-"))]
+    return name_merges([*zip(members.ids, members.norms), *nodes])
 
 
 def _listed_row(ds: Dataset, members: Listed, G: nx.Graph, member: str, cvr, cluster: str, municipality, file: str, line: int) -> None:

@@ -18,7 +18,7 @@ from ecosystem.ingest.dataset import Dataset
 from ecosystem.ingest.resolution import normalise_name
 from ecosystem.text import legal_form
 
-__all__ = ["KIND_RULES", "add_municipality", "add_organisation", "add_region", "classify_organisation", "locate", "merge_by_name", "organisation_id"]
+__all__ = ["KIND_RULES", "add_municipality", "add_organisation", "add_region", "classify_organisation", "locate", "merge_by_name", "name_merges", "organisation_id"]
 
 KIND_RULES = [  # (pattern on the normalised name, kind, subtype): the first that matches decides
     (re.compile(p), k, s)
@@ -189,22 +189,28 @@ def add_organisation(ds: Dataset, name: str, *, file: str, row: int, cvr: str | 
     return node
 
 
+def name_merges(names: list[tuple[str, str]]) -> dict[str, str]:
+    """Which organisations known only by name (``org-``) merge into the one organisation with
+    a CVR (``cvr-``) of the same normalised name: ``{org id: cvr id}``, from ``(id, normalised name)``.
+
+    >>> name_merges([("org-a", "a"), ("cvr-1", "a"), ("org-b", "b"), ("cvr-2", "b"), ("cvr-3", "b")])
+    {'org-a': 'cvr-1'}
+    """
+    by_name = {x for u, x in names if u.startswith("org-")}
+    same: dict[str, list[str]] = {}  # a name some organisation has without a CVR -> those with a CVR and that name
+    for u, x in names:
+        if x in by_name and u.startswith("cvr-"):
+            same.setdefault(x, []).append(u)
+    return {u: same[x][0] for u, x in names if u.startswith("org-") and len(same.get(x, ())) == 1}
+
+
 def merge_by_name(ds: Dataset) -> None:
     """Fold organisations known only by name into the one with a CVR of the same name.
 
     A beneficiary (with its CVR) is often listed as a partner elsewhere in the file,
     by name only; both are the same organisation.
     """
-    by_name = {ds.normalised(d["name"]) for n, d in ds.nodes.items() if n.startswith("org-")}
-    same: dict[str, list[str]] = {}  # a name some node has without a CVR -> the nodes with a CVR and that name
-    for n, d in ds.nodes.items():
-        if n.startswith("cvr-") and (norm := ds.normalised(d["name"])) in by_name:
-            same.setdefault(norm, []).append(n)
-    target = {}
-    for n, d in ds.nodes.items() if same else ():
-        cvrs = same.get(ds.normalised(d["name"]), ()) if n.startswith("org-") else ()
-        if len(cvrs) == 1:
-            target[n] = cvrs[0]
+    target = name_merges([(n, ds.normalised(d["name"])) for n, d in ds.nodes.items() if n.startswith(("org-", "cvr-"))])
     if not target:
         return
     seen, edges = set(), []
